@@ -1,0 +1,28 @@
+# The two commands of the README: `make` (main job) and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: all test setup clean
+
+all: $(STAMP)
+	$(BIN)/wsas lint
+	$(BIN)/wsas validate rubrics/*/examples/*.valid.json
+	$(BIN)/wsas score rubrics/*/examples/*.valid.json
+	$(BIN)/wsas schema bundle --output build/wsas.bundle.json
+	@echo "bundled schema: build/wsas.bundle.json"
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+clean:
+	rm -rf $(VENV) build

@@ -1,0 +1,227 @@
+"""Strict reading of JSON and YAML documents.
+
+Everything that is not plain, unambiguous data is refused with a located
+error instead of being guessed at: other encodings than UTF-8, duplicate keys,
+NaN and Infinity, YAML aliases, over-deep nesting and oversized files.
+JSON numbers with a fraction or exponent become ``decimal.Decimal``.
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+import yaml
+
+from .errors import Error, InputError, UnreadableError
+
+MAX_BYTES = 16 * 1024 * 1024
+MAX_DEPTH = 64
+BOM = b"\xef\xbb\xbf"
+
+
+def read_bytes(path: str | Path) -> bytes:
+    """The file's bytes, or :class:`UnreadableError` naming the path."""
+    name = str(path)
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_BYTES + 1)
+    except IsADirectoryError:
+        raise UnreadableError(_error("unreadable", "是目录，不是文件", "is a directory, not a file", name))
+    except FileNotFoundError:
+        raise UnreadableError(_error("unreadable", "文件不存在", "file not found", name))
+    except PermissionError:
+        raise UnreadableError(_error("unreadable", "没有读取权限", "permission denied", name))
+    except OSError as exc:
+        raise UnreadableError(_error("unreadable", f"无法读取：{exc.strerror}", f"cannot read: {exc.strerror}", name))
+    if len(data) > MAX_BYTES:
+        raise InputError(_error("too-large", f"文件超过 {MAX_BYTES // (1024 * 1024)} MiB 上限",
+                                f"file exceeds the {MAX_BYTES // (1024 * 1024)} MiB limit", name))
+    return data
+
+
+def decode(data: bytes, name: str | None = None) -> str:
+    """UTF-8 text (a leading BOM is dropped); any other encoding is an error."""
+    if data.startswith(BOM):
+        data = data[len(BOM):]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise InputError(Error(
+            "encoding",
+            f"不是 UTF-8 编码（第 {exc.start} 字节处为 0x{data[exc.start]:02x}）；请另存为 UTF-8，例如 GBK 文件需转换",
+            f"not UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}); save the file as UTF-8 (e.g. convert from GBK)",
+            file=name, line=line, column=column))
+
+
+def load_json_text(text: str, name: str | None = None):
+    """Parse one JSON document strictly."""
+    try:
+        document = json.loads(text, parse_float=_decimal, parse_constant=_reject_constant,
+                              object_pairs_hook=_unique_object)
+    except json.JSONDecodeError as exc:
+        raise InputError(Error("syntax", f"JSON 语法错误：{_json_reason(exc.msg)}", f"JSON syntax error: {exc.msg}",
+                               file=name, line=exc.lineno, column=exc.colno))
+    except _DuplicateKey as exc:
+        raise InputError(Error("duplicate-key", f"重复的键「{exc.key}」", f"duplicate key {exc.key!r}", file=name))
+    except _BadConstant as exc:
+        raise InputError(Error("syntax", f"不允许 {exc.constant}（JSON 不含此值）",
+                               f"{exc.constant} is not allowed (not valid JSON)", file=name))
+    except RecursionError:
+        raise InputError(_error("too-deep", f"嵌套层次过深（上限 {MAX_DEPTH} 层）",
+                                f"nesting too deep (limit {MAX_DEPTH} levels)", name))
+    except ValueError as exc:  # e.g. integers with more digits than Python converts
+        raise InputError(_error("syntax", f"无法解析的数值：{exc}", f"unparseable number: {exc}", name))
+    check_depth(document, name)
+    return document
+
+
+def load_json_file(path: str | Path):
+    name = str(path)
+    return load_json_text(decode(read_bytes(path), name), name)
+
+
+def load_yaml_text(text: str, name: str | None = None):
+    """Parse one YAML document with the safe loader, hardened (see module doc)."""
+    try:
+        document = yaml.load(text, Loader=StrictLoader)
+    except _DuplicateKey as exc:
+        raise InputError(Error("duplicate-key", f"重复的键「{exc.key}」", f"duplicate key {exc.key!r}",
+                               file=name, line=exc.line, column=exc.column))
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problem = exc.problem or str(exc)
+        raise InputError(Error("syntax", f"YAML 语法错误：{problem}", f"YAML syntax error: {problem}", file=name,
+                               line=mark.line + 1 if mark else None, column=mark.column + 1 if mark else None))
+    except yaml.YAMLError as exc:
+        raise InputError(_error("syntax", f"YAML 错误：{exc}", f"YAML error: {exc}", name))
+    except RecursionError:
+        raise InputError(_error("too-deep", f"嵌套层次过深（上限 {MAX_DEPTH} 层）",
+                                f"nesting too deep (limit {MAX_DEPTH} levels)", name))
+    check_depth(document, name)
+    return document
+
+
+def load_yaml_file(path: str | Path):
+    name = str(path)
+    return load_yaml_text(decode(read_bytes(path), name), name)
+
+
+def load_document(path: str | Path):
+    """JSON or YAML by file extension."""
+    if str(path).lower().endswith((".yaml", ".yml")):
+        return load_yaml_file(path)
+    return load_json_file(path)
+
+
+def check_depth(document, name: str | None = None) -> None:
+    """Refuse documents nested deeper than :data:`MAX_DEPTH` (iteratively)."""
+    stack = [(document, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, (dict, list)):
+            if depth > MAX_DEPTH:
+                raise InputError(_error("too-deep", f"嵌套层次过深（上限 {MAX_DEPTH} 层）",
+                                        f"nesting too deep (limit {MAX_DEPTH} levels)", name))
+            children = node.values() if isinstance(node, dict) else node
+            stack.extend((child, depth + 1) for child in children)
+
+
+def _error(code: str, message: str, message_en: str, name: str | None) -> Error:
+    return Error(code, message, message_en, file=name)
+
+
+class _DuplicateKey(Exception):
+    def __init__(self, key, line=None, column=None):
+        super().__init__(key)
+        self.key, self.line, self.column = key, line, column
+
+
+class _BadConstant(Exception):
+    def __init__(self, constant):
+        super().__init__(constant)
+        self.constant = constant
+
+
+def _unique_object(pairs):
+    result = {}
+    for key, value in pairs:
+        if key in result:
+            raise _DuplicateKey(key)
+        result[key] = value
+    return result
+
+
+def _reject_constant(constant):
+    raise _BadConstant(constant)
+
+
+def _decimal(text: str) -> Decimal:
+    value = Decimal(text)
+    if not value.is_finite():
+        raise _BadConstant(text)
+    return value
+
+
+_JSON_REASONS = {
+    "Expecting value": "此处应为一个值",
+    "Expecting property name enclosed in double quotes": "此处应为双引号括起的键名",
+    "Expecting ',' delimiter": "缺少逗号",
+    "Expecting ':' delimiter": "缺少冒号",
+    "Unterminated string starting at": "字符串没有结束",
+    "Extra data": "文档结束后还有多余内容",
+    "Invalid control character at": "字符串中有非法控制字符",
+    "Invalid \\escape": "非法转义",
+}
+
+
+def _json_reason(message: str) -> str:
+    for english, chinese in _JSON_REASONS.items():
+        if message.startswith(english):
+            return chinese
+    return message
+
+
+class StrictLoader(yaml.SafeLoader):
+    """SafeLoader without aliases, duplicate keys, floats or timestamps.
+
+    Aliases can blow a small file up to gigabytes ("billion laughs"), so they
+    are refused outright; numbers with a fraction become ``Decimal`` and
+    dates stay strings, so YAML data reads exactly like its JSON form.
+    """
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.events.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(
+                None, None, "YAML aliases (*name) are not allowed in WSAS data", event.start_mark)
+        return super().compose_node(parent, index)
+
+    def construct_mapping(self, node, deep=False):
+        seen = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                mark = key_node.start_mark
+                raise _DuplicateKey(key, mark.line + 1, mark.column + 1)
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
+def _construct_decimal(loader, node):
+    text = loader.construct_scalar(node).replace("_", "")
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        value = None
+    if value is None or not value.is_finite():
+        raise yaml.constructor.ConstructorError(
+            None, None, f"number {text!r} is not allowed (only finite decimals)", node.start_mark)
+    return value
+
+
+StrictLoader.add_constructor("tag:yaml.org,2002:float", _construct_decimal)
+StrictLoader.add_constructor("tag:yaml.org,2002:timestamp", StrictLoader.construct_yaml_str)

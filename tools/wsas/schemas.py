@@ -1,0 +1,162 @@
+"""The published JSON Schemas, resolved offline, and their errors in Chinese and English."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from functools import cache
+
+from jsonschema import Draft202012Validator, validators
+from jsonschema.exceptions import ValidationError
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
+
+from .errors import Error, pointer
+from .paths import schemas_dir
+
+BASE = "https://wsas.org/schemas/v1/"
+NAMES = ("defs", "rubric", "submission", "result")
+RESPONSE_KEYS = ("awarded", "met", "findings", "rate", "triggered", "notApplicable")
+
+
+def schema_id(name: str) -> str:
+    return f"{BASE}{name}.json"
+
+
+@cache
+def load_schema(name: str) -> dict:
+    with open(schemas_dir() / f"{name}.json", encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+@cache
+def registry() -> Registry:
+    """Every published schema under its ``$id``; nothing is fetched from the network."""
+    resources = [(schema_id(name), Resource.from_contents(load_schema(name), default_specification=DRAFT202012))
+                 for name in NAMES]
+    return Registry().with_resources(resources).crawl()
+
+
+def _is_integer(checker, instance) -> bool:
+    # JSON Schema counts 3.0 as an integer; decimals read from JSON must too.
+    if isinstance(instance, bool):
+        return False
+    if isinstance(instance, int):
+        return True
+    if isinstance(instance, (float, Decimal)):
+        return instance == instance.to_integral_value() if isinstance(instance, Decimal) else instance.is_integer()
+    return False
+
+
+_TYPES = Draft202012Validator.TYPE_CHECKER.redefine("integer", _is_integer)
+Validator = validators.extend(Draft202012Validator, type_checker=_TYPES)
+
+
+@cache
+def validator(name: str):
+    return Validator(load_schema(name), registry=registry())
+
+
+def schema_errors(document, name: str) -> list[Error]:
+    """Every schema error of ``document`` against schema ``name``, translated."""
+    found = []
+    for error in sorted(validator(name).iter_errors(document), key=lambda e: list(map(str, e.absolute_path))):
+        found.extend(_translate(error))
+    return found
+
+
+def _translate(error: ValidationError) -> list[Error]:
+    if error.validator == "oneOf" and isinstance(error.instance, dict) and error.context:
+        branch = _chosen_branch(error)
+        if branch is not None:
+            inner = [e for e in error.context if e.relative_schema_path and e.relative_schema_path[0] == branch]
+            if inner:
+                return [t for e in inner for t in _translate(e)]
+    message, message_en = _messages(error)
+    return [Error("schema", message, message_en, pointer(error.absolute_path), keyword=error.validator)]
+
+
+def _chosen_branch(error: ValidationError):
+    """The one ``oneOf`` branch whose required keys the instance has, if exactly one."""
+    matches = []
+    for index, branch in enumerate(error.validator_value):
+        required = branch.get("required", []) if isinstance(branch, dict) else []
+        if required and all(key in error.instance for key in required):
+            matches.append(index)
+    return matches[0] if len(matches) == 1 else None
+
+
+def _short(value) -> str:
+    text = json.dumps(value, ensure_ascii=False, default=str)
+    return text if len(text) <= 60 else text[:57] + "…"
+
+
+_TYPE_NAMES = {"object": "对象", "array": "数组", "string": "字符串", "number": "数值",
+               "integer": "整数", "boolean": "布尔值（true/false）", "null": "null"}
+
+
+def _messages(error: ValidationError) -> tuple[str, str]:
+    keyword, value, instance = error.validator, error.validator_value, error.instance
+    english = error.message if len(error.message) <= 200 else error.message[:197] + "…"
+    if keyword == "required":
+        missing = [key for key in value if isinstance(instance, dict) and key not in instance]
+        return f"缺少必填字段：{'、'.join(missing)}", f"missing required field(s): {', '.join(missing)}"
+    if keyword == "additionalProperties":
+        extra = [key for key in instance if key not in error.schema.get("properties", {})] if isinstance(instance, dict) else []
+        return f"不允许的字段：{'、'.join(map(str, extra))}", f"field(s) not allowed: {', '.join(map(str, extra))}"
+    if keyword == "type":
+        wanted = value if isinstance(value, list) else [value]
+        return f"类型应为{'或'.join(_TYPE_NAMES.get(t, t) for t in wanted)}，实为 {_short(instance)}", english
+    if keyword in ("enum", "const"):
+        options = value if keyword == "enum" else [value]
+        return f"取值应为 {'、'.join(_short(o) for o in options)} 之一，实为 {_short(instance)}", english
+    if keyword == "pattern":
+        return f"格式不符（应匹配 {value}）：{_short(instance)}", english
+    if keyword == "propertyNames":
+        return f"键名格式不符：{_short(instance)}", english
+    if keyword == "minimum":
+        return f"不得小于 {value}，实为 {_short(instance)}", english
+    if keyword == "maximum":
+        return f"不得大于 {value}，实为 {_short(instance)}", english
+    if keyword == "exclusiveMinimum":
+        return f"必须大于 {value}，实为 {_short(instance)}", english
+    if keyword == "exclusiveMaximum":
+        return f"必须小于 {value}，实为 {_short(instance)}", english
+    if keyword == "minLength":
+        return f"长度不得少于 {value} 个字符", english
+    if keyword == "maxLength":
+        return f"长度不得超过 {value} 个字符", english
+    if keyword == "minItems":
+        return f"至少应有 {value} 项", english
+    if keyword == "maxItems":
+        return f"至多 {value} 项", english
+    if keyword == "maxProperties":
+        return f"字段数不得超过 {value}", english
+    if keyword == "dependentRequired":
+        return "缺少与已有字段配套的字段", english
+    if keyword == "oneOf":
+        if isinstance(instance, dict) and set(instance) & set(RESPONSE_KEYS):
+            return ("应答必须且只能包含 awarded、met、findings、rate、triggered、notApplicable 之一",
+                    "a response must hold exactly one of awarded, met, findings, rate, triggered, notApplicable")
+        return "不符合任何一种允许的形式", english
+    if keyword == "anyOf":
+        return "不符合任何一种允许的形式", english
+    if keyword == "not":
+        return "包含不允许的内容", english
+    return f"不符合规范（{keyword}）", english
+
+
+def bundle() -> dict:
+    """One self-contained schema holding every published schema (2020-12 compound document).
+
+    Each embedded resource keeps its own ``$id`` so ``$ref``s resolve inside the
+    bundle exactly as they do against the separate files.
+    """
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": schema_id("bundle"),
+        "title": "WSAS 规范全部模式（单文件）/ all WSAS schemas in one file",
+        "description": "Validate a submission with {\"$ref\": \"submission.json\"} relative to this $id, "
+                       "or use the embedded schemas by their own $id.",
+        "$defs": {name: load_schema(name) for name in NAMES},
+    }
