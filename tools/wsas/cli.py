@@ -165,7 +165,8 @@ def run_score(args) -> int:
     else:
         text = "".join(summary(path, result, catalogue) for path, result in results)
     if args.output:
-        write_atomic(args.output, text)
+        if results:  # an output file is written whole or not at all
+            write_atomic(args.output, text)
     else:
         sys.stdout.write(text)
     return status

@@ -15,7 +15,7 @@ from .errors import Error, pointer
 from .paths import schemas_dir
 
 BASE = "https://wsas.org/schemas/v1/"
-NAMES = ("defs", "rubric", "submission", "result")
+NAMES = ("defs", "rubric", "submission", "result", "conformance")
 RESPONSE_KEYS = ("awarded", "met", "findings", "rate", "triggered", "notApplicable")
 
 
