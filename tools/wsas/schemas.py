@@ -12,6 +12,7 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
 from .errors import Error, pointer
+from .output import dumps
 from .paths import schemas_dir
 
 BASE = "https://wsas.org/schemas/v1/"
@@ -87,7 +88,7 @@ def _chosen_branch(error: ValidationError):
 
 
 def _short(value) -> str:
-    text = json.dumps(value, ensure_ascii=False, default=str)
+    text = dumps(value, indent=None)
     return text if len(text) <= 60 else text[:57] + "…"
 
 
@@ -97,53 +98,48 @@ _TYPE_NAMES = {"object": "对象", "array": "数组", "string": "字符串", "nu
 
 def _messages(error: ValidationError) -> tuple[str, str]:
     keyword, value, instance = error.validator, error.validator_value, error.instance
-    english = error.message if len(error.message) <= 200 else error.message[:197] + "…"
+    shown = _short(instance)
     if keyword == "required":
         missing = [key for key in value if isinstance(instance, dict) and key not in instance]
         return f"缺少必填字段：{'、'.join(missing)}", f"missing required field(s): {', '.join(missing)}"
     if keyword == "additionalProperties":
-        extra = [key for key in instance if key not in error.schema.get("properties", {})] if isinstance(instance, dict) else []
-        return f"不允许的字段：{'、'.join(map(str, extra))}", f"field(s) not allowed: {', '.join(map(str, extra))}"
+        extra = [str(key) for key in instance if key not in error.schema.get("properties", {})] if isinstance(instance, dict) else []
+        return f"不允许的字段：{'、'.join(extra)}", f"field(s) not allowed: {', '.join(extra)}"
     if keyword == "type":
         wanted = value if isinstance(value, list) else [value]
-        return f"类型应为{'或'.join(_TYPE_NAMES.get(t, t) for t in wanted)}，实为 {_short(instance)}", english
+        return (f"类型应为{'或'.join(_TYPE_NAMES.get(t, t) for t in wanted)}，实为 {shown}",
+                f"{shown} is not of type {' or '.join(wanted)}")
     if keyword in ("enum", "const"):
-        options = value if keyword == "enum" else [value]
-        return f"取值应为 {'、'.join(_short(o) for o in options)} 之一，实为 {_short(instance)}", english
-    if keyword == "pattern":
-        return f"格式不符（应匹配 {value}）：{_short(instance)}", english
-    if keyword == "propertyNames":
-        return f"键名格式不符：{_short(instance)}", english
-    if keyword == "minimum":
-        return f"不得小于 {value}，实为 {_short(instance)}", english
-    if keyword == "maximum":
-        return f"不得大于 {value}，实为 {_short(instance)}", english
-    if keyword == "exclusiveMinimum":
-        return f"必须大于 {value}，实为 {_short(instance)}", english
-    if keyword == "exclusiveMaximum":
-        return f"必须小于 {value}，实为 {_short(instance)}", english
-    if keyword == "minLength":
-        return f"长度不得少于 {value} 个字符", english
-    if keyword == "maxLength":
-        return f"长度不得超过 {value} 个字符", english
-    if keyword == "minItems":
-        return f"至少应有 {value} 项", english
-    if keyword == "maxItems":
-        return f"至多 {value} 项", english
-    if keyword == "maxProperties":
-        return f"字段数不得超过 {value}", english
-    if keyword == "dependentRequired":
-        return "缺少与已有字段配套的字段", english
+        options = ", ".join(_short(o) for o in (value if keyword == "enum" else [value]))
+        return f"取值应为 {options} 之一，实为 {shown}", f"{shown} is not one of {options}"
+    simple = {
+        "pattern": ("格式不符（应匹配 {v}）：{i}", "{i} does not match {v}"),
+        "propertyNames": ("键名格式不符：{i}", "property name {i} has the wrong format"),
+        "minimum": ("不得小于 {v}，实为 {i}", "{i} is less than the minimum of {v}"),
+        "maximum": ("不得大于 {v}，实为 {i}", "{i} is greater than the maximum of {v}"),
+        "exclusiveMinimum": ("必须大于 {v}，实为 {i}", "{i} must be greater than {v}"),
+        "exclusiveMaximum": ("必须小于 {v}，实为 {i}", "{i} must be less than {v}"),
+        "minLength": ("长度不得少于 {v} 个字符", "shorter than {v} characters"),
+        "maxLength": ("长度不得超过 {v} 个字符", "longer than {v} characters"),
+        "minItems": ("至少应有 {v} 项", "fewer than {v} items"),
+        "maxItems": ("至多 {v} 项", "more than {v} items"),
+        "maxProperties": ("字段数不得超过 {v}", "more than {v} fields"),
+        "dependentRequired": ("缺少与已有字段配套的字段", "a field that goes with another one is missing"),
+        "anyOf": ("不符合任何一种允许的形式", "matches none of the allowed forms"),
+        "not": ("包含不允许的内容", "holds something that is not allowed"),
+    }
     if keyword == "oneOf":
         if isinstance(instance, dict) and set(instance) & set(RESPONSE_KEYS):
             return ("应答必须且只能包含 awarded、met、findings、rate、triggered、notApplicable 之一",
                     "a response must hold exactly one of awarded, met, findings, rate, triggered, notApplicable")
-        return "不符合任何一种允许的形式", english
-    if keyword == "anyOf":
-        return "不符合任何一种允许的形式", english
-    if keyword == "not":
-        return "包含不允许的内容", english
-    return f"不符合规范（{keyword}）", english
+        return "不符合任何一种允许的形式", "matches none of the allowed forms"
+    if keyword == "pattern" and error.schema.get("description"):
+        return f"格式不符：{shown}（{error.schema['description']}）", f"{shown} does not match {value}"
+    if keyword in simple:
+        zh, en = simple[keyword]
+        shown_value = value if isinstance(value, str) else _short(value)
+        return zh.format(v=shown_value, i=shown), en.format(v=shown_value, i=shown)
+    return f"不符合规范（{keyword}）", error.message[:200]
 
 
 def bundle() -> dict:
