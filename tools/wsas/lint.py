@@ -93,6 +93,11 @@ def _error(code, message, message_en, path=(), node=None) -> Finding:
     return Finding(code, "error", message, message_en, pointer(path), node)
 
 
+def _warning(code, message, message_en, path=(), node=None) -> Finding:
+    """Suspicious data whose scoring is still well defined (see spec/scoring.md)."""
+    return Finding(code, "warning", message, message_en, pointer(path), node)
+
+
 def _walk(rubric: Rubric):
     """(path, section, item, criterion) for every node; item/criterion None above their level."""
     for s, section in enumerate(rubric.data["sections"]):
@@ -206,7 +211,7 @@ def _rules(rubric: Rubric):
                          f"{cid}: points {fmt(points)} are not a multiple of the step {fmt(step_of(rule))}", at, cid)
         if kind == "per-finding":
             if num(rule["cap"]) > points:
-                yield _error("rule", f"{cid} 的扣分上限 {fmt(rule['cap'])} 超过分值 {fmt(points)}",
+                yield _warning("rule", f"{cid} 的扣分上限 {fmt(rule['cap'])} 超过分值 {fmt(points)}（扣至 0 分为止）",
                              f"{cid}: cap {fmt(rule['cap'])} exceeds the points {fmt(points)}", at, cid)
             if num(rule["deduct"]) > num(rule["cap"]):
                 yield _error("rule", f"{cid} 的单次扣分大于扣分上限", f"{cid}: deduct exceeds cap", at, cid)
@@ -219,8 +224,9 @@ def _tiers(tiers, points, cid, at):
     for t, tier in enumerate(tiers):
         interval = tier["range"]
         if num(tier["deduct"]) > points:
-            yield _error("rule", f"{cid} 第 {t + 1} 档扣分超过分值", f"{cid}: tier {t + 1} deducts more than the points",
-                         at + ["tiers", t], cid)
+            yield _warning("rule", f"{cid} 第 {t + 1} 档扣分超过分值（扣至 0 分为止）",
+                           f"{cid}: tier {t + 1} deducts more than the points (floored at 0)",
+                           at + ["tiers", t], cid)
         for end in ("lower", "upper"):
             if end in interval and not 0 <= num(interval[end]) <= 100:
                 yield _error("rule", f"{cid} 第 {t + 1} 档边界超出 0–100%", f"{cid}: tier {t + 1} bound outside 0–100%",
@@ -270,9 +276,9 @@ def _outcomes(rubric: Rubric):
                          ["outcomes", index, "id"])
         for later in range(index + 1, len(outcomes)):
             if _overlap(outcome["range"], outcomes[later]["range"]):
-                yield _error("outcomes", f"结果判定 {outcome['id']} 与 {outcomes[later]['id']} 的区间重叠",
-                             f"outcomes {outcome['id']} and {outcomes[later]['id']} overlap",
-                             ["outcomes", later, "range"])
+                yield _warning("outcomes", f"结果判定 {outcome['id']} 与 {outcomes[later]['id']} 的区间重叠（按顺序取第一个）",
+                               f"outcomes {outcome['id']} and {outcomes[later]['id']} overlap (the first one applies)",
+                               ["outcomes", later, "range"])
 
 
 def _errata(rubric: Rubric, used: set):
