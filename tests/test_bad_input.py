@@ -130,6 +130,7 @@ program: test
     ("a: &a [1, 2]\nb: *a\n", "syntax"),
     ("a: [" + "*x, " * 3 + "]\n", "syntax"),
     ("a: .nan\n", "syntax"),
+    ("a: &anchor 1\n", "syntax"),
     ("a: b: c\n", "syntax"),
 ])
 def test_yaml_rubric_data_is_read_strictly(tmp_path, text, code):

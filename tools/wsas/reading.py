@@ -186,7 +186,7 @@ def _json_reason(message: str) -> str:
 
 
 class StrictLoader(yaml.SafeLoader):
-    """SafeLoader without aliases, duplicate keys, floats or timestamps.
+    """SafeLoader without anchors, aliases, duplicate keys, floats or timestamps.
 
     Aliases can blow a small file up to gigabytes ("billion laughs"), so they
     are refused outright; numbers with a fraction become ``Decimal`` and
@@ -194,10 +194,11 @@ class StrictLoader(yaml.SafeLoader):
     """
 
     def compose_node(self, parent, index):
-        if self.check_event(yaml.events.AliasEvent):
-            event = self.peek_event()
+        event = self.peek_event()
+        if isinstance(event, yaml.events.AliasEvent) or getattr(event, "anchor", None):
             raise yaml.composer.ComposerError(
-                None, None, "YAML aliases (*name) are not allowed in WSAS data", event.start_mark)
+                None, None, "YAML anchors (&name) and aliases (*name) are not allowed in WSAS data",
+                event.start_mark)
         return super().compose_node(parent, index)
 
     def construct_mapping(self, node, deep=False):
