@@ -12,9 +12,15 @@ from pathlib import Path
 
 from . import __version__
 from .errors import Error, InputError, UnreadableError
+from .check import check_log
+from .deadlines import WorkflowError, parse_date
 from .lint import lint_file
+from .program_lint import lint_program_file
+from .programs import load_program, program_paths
+from .schedule import as_ics, as_table, build_schedule
+from .workdays import CalendarRangeError
 from .output import dumps, write_atomic
-from .reading import load_json_file
+from .reading import load_document, load_json_file
 from .rubrics import Catalogue, RubricError, published_catalogue, published_paths, read_rubric
 from .rules import fmt
 from .schemas import bundle
@@ -59,6 +65,23 @@ def _parser() -> argparse.ArgumentParser:
             command.add_argument("--output", "-o", metavar="FILE", help="把结果写入文件（原子写入）")
         command.set_defaults(run=runner)
 
+    schedule = commands.add_parser("schedule", help="方案日程 / the calendar of a program instance")
+    schedule.add_argument("program", metavar="PROGRAM", help="方案标识（如 haimen-2022）或方案文件")
+    schedule.add_argument("--start", required=True, type=_date_arg, help="开始日期 YYYY-MM-DD")
+    schedule.add_argument("--end", type=_date_arg, help="结束日期 YYYY-MM-DD（专项整治结束日）")
+    schedule.add_argument("--format", choices=["table", "json", "ics"], default="table")
+    schedule.add_argument("--output", "-o", metavar="FILE", help="写入文件（原子写入）")
+    schedule.add_argument("--weekday-fallback", action="store_true",
+                          help="超出节假日历年份时按周一至周五推算工作日（结果中标注）")
+    schedule.set_defaults(run=run_schedule)
+
+    check = commands.add_parser("check", help="检查事件记录 / check an event log against its program")
+    check.add_argument("program", metavar="PROGRAM", help="方案标识或方案文件")
+    check.add_argument("log", metavar="EVENTLOG", help="事件记录 JSON 文件")
+    check.add_argument("--format", choices=["text", "json"], default="text")
+    check.add_argument("--weekday-fallback", action="store_true")
+    check.set_defaults(run=run_check)
+
     schema = commands.add_parser("schema", help="模式文件 / schemas")
     schema_commands = schema.add_subparsers(dest="schema_command", required=True)
     bundled = schema_commands.add_parser("bundle", help="生成单文件模式 / write the bundled schema")
@@ -69,19 +92,21 @@ def _parser() -> argparse.ArgumentParser:
 
 def run_lint(args) -> int:
     paths = []
-    for ref in args.rubrics or [str(p) for p in published_paths()]:
+    every = [str(p) for p in published_paths()] + [str(p) for p in program_paths()]
+    for ref in args.rubrics or every:
         if Path(ref).suffix in (".yaml", ".yml", ".json"):
             paths.append(ref)
         else:
             match = [p for p in published_paths() if f"{p.parent.name}/{p.stem}" == ref]
+            match += [p for p in program_paths() if p.parent.name == ref]
             if not match:
-                print(f"wsas lint: 未知的评估表 {ref} / unknown rubric {ref}", file=sys.stderr)
+                print(f"wsas lint: 未知的评估表或方案 {ref} / unknown rubric or program {ref}", file=sys.stderr)
                 return UNREADABLE
             paths.append(str(match[0]))
-    reports = [lint_file(path) for path in paths]
+    reports = [lint_program_file(path) if _is_program(path) else lint_file(path) for path in paths]
     if args.format == "json":
-        print(dumps([{"file": r.path, "rubric": r.rubric.id if r.rubric else None, "ok": r.ok,
-                      "errata": len(r.rubric.data["errata"]) if r.rubric else 0,
+        print(dumps([{"file": r.path, "rubric": r.document.id if r.document else None, "ok": r.ok,
+                      "errata": len(r.document.data["errata"]) if r.document else 0,
                       "findings": [f.as_dict() for f in r.findings]} for r in reports]))
     else:
         for report in reports:
@@ -91,10 +116,21 @@ def run_lint(args) -> int:
     return OK if all(r.ok for r in reports) else INVALID
 
 
+def _is_program(path: str) -> bool:
+    """Program files are named program.yaml; any other file is a program when it has roles but no sections."""
+    if Path(path).name.startswith("program."):
+        return True
+    try:
+        document = load_document(path)
+    except (InputError, UnreadableError):
+        return False  # the rubric linter reports why it cannot be read
+    return isinstance(document, dict) and "roles" in document and "sections" not in document
+
+
 def _print_lint(report) -> None:
-    label = f"{report.rubric.id} {report.rubric.version}" if report.rubric else ""
+    label = f"{report.document.id} {report.document.version}" if report.document else ""
     status = "通过 ok" if report.ok else "未通过 FAILED"
-    errata = f"，勘误 {len(report.rubric.data['errata'])} 条 / {len(report.rubric.data['errata'])} errata" if report.rubric else ""
+    errata = f"，勘误 {len(report.document.data['errata'])} 条 / {len(report.document.data['errata'])} errata" if report.document else ""
     print(f"{report.path} {label}: {status}{errata}")
     for finding in report.findings:
         tag = {"error": "错误 error", "covered": f"勘误 {finding.erratum} covered", "warning": "提示 warning"}[finding.severity]
@@ -189,7 +225,76 @@ def summary(path: str, result: dict, catalogue: Catalogue) -> str:
     normalised = f"（实得 {fmt(result['total'])} / 应得 {fmt(result['maximum'])}）" if result["score"] != result["total"] or result["notApplicablePoints"] else ""
     veto = f"；否决：{'、'.join(result['vetoedBy'])}" if result["vetoedBy"] else ""
     lines.append(f"  得分 score {fmt(result['score'])}{normalised}{veto}；结果 outcome：{outcome}")
+    if result.get("grade"):
+        lines.append(f"  等级 grade：{result['grade']['label']}（{result['grade']['program']}）")
+    for consequence in result.get("consequences", []):
+        lines.append(f"  结果运用 consequence（{consequence['program']}）：{consequence['effect']}")
     return "\n".join(lines) + "\n\n"
+
+
+def _date_arg(text: str):
+    try:
+        return parse_date(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"不是日期 / not a date (YYYY-MM-DD): {text}")
+
+
+def run_schedule(args) -> int:
+    try:
+        program = load_program(args.program)
+        if args.end and args.end < args.start:
+            raise WorkflowError("end-before-start", "结束日期早于开始日期", "the end date is before the start date")
+        schedule = build_schedule(program, args.start, args.end, args.weekday_fallback)
+    except RubricError as exc:
+        return _rubric_failure(exc)
+    except WorkflowError as exc:
+        print(f"wsas schedule: [{exc.code}] {exc.message} / {exc.message_en}", file=sys.stderr)
+        return UNREADABLE
+    except CalendarRangeError as exc:
+        print(f"wsas schedule: [calendar-range] {exc.day} 超出节假日历年份，可加 --weekday-fallback 按周一至周五推算 / {exc}",
+              file=sys.stderr)
+        return UNREADABLE
+    if args.format == "ics":
+        data = as_ics(schedule)
+        if args.output:
+            write_atomic(args.output, data.decode("utf-8"))
+        else:
+            sys.stdout.write(data.decode("utf-8"))
+        return OK
+    text = dumps(schedule) + "\n" if args.format == "json" else as_table(schedule)
+    if args.output:
+        write_atomic(args.output, text)
+    else:
+        sys.stdout.write(text)
+    return OK
+
+
+def run_check(args) -> int:
+    try:
+        program = load_program(args.program)
+    except RubricError as exc:
+        return _rubric_failure(exc)
+    try:
+        log = load_json_file(args.log)
+    except UnreadableError as exc:
+        print(exc.error, file=sys.stderr)
+        return UNREADABLE
+    except InputError as exc:
+        findings_out = [exc.error.as_dict()]
+        print(dumps({"file": args.log, "ok": False, "findings": findings_out}) if args.format == "json" else exc.error)
+        return INVALID
+    findings = check_log(log, program, args.weekday_fallback)
+    ok = not any(f.severity == "error" for f in findings)
+    if args.format == "json":
+        print(dumps({"file": args.log, "program": program.id, "ok": ok,
+                     "findings": [dict(f.as_dict(), file=args.log) for f in findings]}))
+    else:
+        for finding in findings:
+            tag = "错误 error" if finding.severity == "error" else "提示 info"
+            extra = f" [{finding.ref}{' ' + finding.period if finding.period else ''}]" if finding.ref else ""
+            print(f"{args.log} {finding.pointer or '/'}: [{tag}] {finding.code}{extra}: {finding.message} / {finding.message_en}")
+        print(f"{args.log}: {'符合流程 ok' if ok else '不符合流程 FAILED'}（{len(findings)} 条发现 / findings）")
+    return OK if ok else INVALID
 
 
 def run_bundle(args) -> int:

@@ -44,10 +44,10 @@ class Finding:
 
 @dataclass
 class Report:
-    """Lint outcome of one rubric file."""
+    """Lint outcome of one rubric or program file."""
 
     path: str
-    rubric: Rubric | None
+    document: object  # the Rubric or Program, None when it did not load
     findings: list
 
     @property
@@ -309,34 +309,42 @@ def _source_lines(path: Path) -> list[str] | None:
 
 
 def _sources(rubric: Rubric):
+    yield from citation_findings(rubric.data)
+
+
+def citation_findings(data: dict):
+    """Every ``source`` citation in ``data`` must name existing, non-blank lines of a source file.
+
+    Citations without ``file`` refer to the document's own source file. Nothing
+    is checked when the source documents are not available.
+    """
     folder = sources_dir()
     if folder is None:
         return
-    default_file = rubric.data["source"]["file"]
-    lines = _source_lines(folder / default_file)
-    if lines is None:
-        yield _error("source", f"找不到源文件 {default_file}", f"source file {default_file} not found",
-                     ["source", "file"])
-        return
+    default_file = data["source"]["file"]
+
+    def visit(node, path):
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key == "source" and isinstance(value, dict) and "lines" in value:
+                    yield from check(value, path + [key])
+                else:
+                    yield from visit(value, path + [key])
+        elif isinstance(node, list):
+            for index, value in enumerate(node):
+                yield from visit(value, path + [index])
 
     def check(ref, path):
-        text = _source_lines(folder / ref["file"]) if "file" in ref else lines
+        name = ref.get("file", default_file)
+        text = _source_lines(folder / name)
         if text is None:
-            yield _error("source", f"找不到源文件 {ref['file']}", f"source file {ref['file']} not found", path + ["file"])
+            yield _error("source", f"找不到源文件 {name}", f"source file {name} not found", path + ["file"])
             return
         for number in ref["lines"]:
             if number > len(text) or not text[number - 1].strip():
-                yield _error("source", f"引用的源文件第 {number} 行不存在或为空",
-                             f"cited source line {number} is missing or blank", path + ["lines"])
+                yield _error("source", f"引用的源文件 {name} 第 {number} 行不存在或为空",
+                             f"cited line {number} of {name} is missing or blank", path + ["lines"])
         if len(ref["lines"]) == 2 and ref["lines"][0] > ref["lines"][1]:
             yield _error("source", "引用的行号范围颠倒", "cited line range is reversed", path + ["lines"])
 
-    yield from check(rubric.data["source"], ["source"])
-    for path, section, item, criterion in _walk(rubric):
-        node = criterion or item or section
-        if "source" in node:
-            yield from check(node["source"], path + ["source"])
-    for index, erratum in enumerate(rubric.data["errata"]):
-        yield from check(erratum["source"], ["errata", index, "source"])
-    for index, outcome in enumerate(rubric.data.get("outcomes", [])):
-        yield from check(outcome["source"], ["outcomes", index, "source"])
+    yield from visit(data, [])

@@ -16,7 +16,7 @@ from .output import dumps
 from .paths import schemas_dir
 
 BASE = "https://wsas.org/schemas/v1/"
-NAMES = ("defs", "rubric", "submission", "result", "conformance")
+NAMES = ("defs", "rubric", "submission", "result", "conformance", "program", "eventlog")
 RESPONSE_KEYS = ("awarded", "met", "findings", "rate", "triggered", "notApplicable")
 
 
@@ -78,7 +78,14 @@ def _translate(error: ValidationError) -> list[Error]:
 
 
 def _chosen_branch(error: ValidationError):
-    """The one ``oneOf`` branch whose required keys the instance has, if exactly one."""
+    """The ``oneOf`` branch meant by the instance: by its ``kind`` if the branches
+    discriminate on it, else the one branch whose required keys it has."""
+    kind = error.instance.get("kind")
+    for index, branch in enumerate(error.validator_value):
+        declared = branch.get("properties", {}).get("kind", {}) if isinstance(branch, dict) else {}
+        if isinstance(declared, dict) and (declared.get("const") == kind or kind in declared.get("enum", [])) \
+                and kind is not None:
+            return index
     matches = []
     for index, branch in enumerate(error.validator_value):
         required = branch.get("required", []) if isinstance(branch, dict) else []

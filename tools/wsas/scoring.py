@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 
+from .consequences import consequences_of, grade_of, programs_using
 from .errors import Error
 from .rubrics import Catalogue, Rubric, published_catalogue
 from .rules import APPLY, fmt, interval_contains, num
@@ -67,9 +68,16 @@ def score_valid(submission: dict, rubric: Rubric) -> dict:
     for key in ("assessor", "assessedOn"):
         if key in submission:
             result[key] = submission[key]
+    outcome = outcome_of(final, rubric)
     result.update(criteria=criteria, items=items, sections=sections, total=total, maximum=maximum,
-                  notApplicablePoints=not_applicable, score=final, vetoedBy=vetoed_by,
-                  outcome=outcome_of(final, rubric))
+                  notApplicablePoints=not_applicable, score=final, vetoedBy=vetoed_by, outcome=outcome)
+    programs = programs_using(rubric.id)
+    grade = grade_of(final, rubric.id, programs)
+    if grade:
+        result["grade"] = grade
+    consequences = consequences_of(rubric.id, outcome, grade, programs)
+    if consequences:
+        result["consequences"] = consequences
     return result
 
 

@@ -1,0 +1,137 @@
+"""The concrete calendar of a program instance: every stage, deadline and recurring obligation."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from icalendar import Calendar, Event, vRecur
+
+from .deadlines import Deadlines, choose_variant, obligation_window, periods
+from .programs import Program
+from .workdays import Workdays
+
+CADENCE_LABEL = {"day": "每日", "week": "每周", "month": "每月", "quarter": "每季度", "year": "每年"}
+
+
+def build_schedule(program: Program, start: dt.date, end: dt.date | None = None,
+                   weekday_fallback: bool = False) -> dict:
+    """The schedule document: instance, chosen variant and every dated entry (see spec/workflows.md)."""
+    workdays = Workdays(weekday_fallback)
+    variant = choose_variant(program, start, end)
+    deadlines = Deadlines(program, start, end, variant, workdays)
+    entries = []
+
+    def add(kind: str, node: dict, due_of, **extra):
+        guessed = workdays.fallback_days
+        due = due_of()
+        flagged = workdays.fallback_days > guessed
+        entry = {"id": extra.pop("id", node["id"]), "kind": kind, "label": extra.pop("label", node["label"]),
+                 "due": due.isoformat() if due else None, "fallback": flagged}
+        role = extra.pop("role", node.get("role"))
+        if role:
+            entry["role"] = role
+            entry["roleLabel"] = program.roles[role]["label"] if role in program.roles else role
+        rule = node.get("due") or {}
+        if rule.get("text") or node.get("text"):
+            entry["text"] = rule.get("text") or node.get("text")
+        entry.update(extra)
+        entry["source"] = node["source"]
+        entries.append(entry)
+
+    for stage in program.stages_in(variant):
+        add("stage", stage, lambda s=stage: deadlines.stage_due(s["id"]))
+        if "extension" in stage:
+            extension = stage["extension"]
+            add("extension-request", extension, lambda s=stage: deadlines.extension_deadline(s),
+                id=f"extension:{stage['id']}", label=f"{stage['label']}延期申请（至少提前{extension['noticeWorkingDays']}个工作日）",
+                role=stage["role"], stage=stage["id"])
+    for key, kind in (("deadlines", "deadline"), ("targets", "target"), ("quotas", "quota")):
+        for node in program.data.get(key, []):
+            add(kind, node, lambda n=node: deadlines.due(n.get("due")))
+
+    first, last = obligation_window(start, end)
+    obligations = []
+    for obligation in program.data.get("obligations", []):
+        cadence = obligation["cadence"]
+        occurrences = [{"period": p.label, "due": p.last.isoformat()} for p in periods(cadence["every"], first, last)]
+        obligations.append({
+            "id": obligation["id"], "kind": "obligation", "label": obligation["label"],
+            "role": obligation["role"], "roleLabel": program.roles.get(obligation["role"], {}).get("label", obligation["role"]),
+            "cadence": cadence, "occurrences": occurrences, "source": obligation["source"],
+        })
+    entries.sort(key=lambda e: (e["due"] is None, e["due"] or ""))
+    return {
+        "program": program.id, "programVersion": program.version, "title": program.data["title"],
+        "instance": {"start": start.isoformat(), "end": end.isoformat() if end else None, "variant": variant},
+        "fallback": workdays.fallback_days > 0,
+        "entries": entries,
+        "obligations": obligations,
+    }
+
+
+def as_table(schedule: dict) -> str:
+    """A Markdown table staff can read or paste: due date, what, who, rule."""
+    variant = f"，程序：{schedule['instance']['variant']}" if schedule["instance"]["variant"] else ""
+    lines = [f"# {schedule['title']}（{schedule['program']} {schedule['programVersion']}）",
+             f"开始 {schedule['instance']['start']}，结束 {schedule['instance']['end'] or '未给出'}{variant}", "",
+             "| 截止日期 | 事项 | 责任方 | 依据 |", "|---|---|---|---|"]
+    for entry in schedule["entries"]:
+        due = entry["due"] or "原文未规定"
+        if entry["fallback"]:
+            due += "（按周一至周五推算）"
+        lines.append(f"| {due} | {entry['label']} | {entry.get('roleLabel', '')} | {entry.get('text', '')} |")
+    for obligation in schedule["obligations"]:
+        occurrences = obligation["occurrences"]
+        span = f"{occurrences[0]['due']} … {occurrences[-1]['due']}（{len(occurrences)} 期）" if occurrences else "—"
+        cadence = f"{CADENCE_LABEL[obligation['cadence']['every']]}至少{obligation['cadence']['atLeast']}次"
+        lines.append(f"| {span} | {obligation['label']}（{cadence}） | {obligation['roleLabel']} | 周期任务 |")
+    if schedule["fallback"]:
+        lines += ["", "注意：部分日期超出节假日历年份，已按周一至周五为工作日推算。"]
+    return "\n".join(lines) + "\n"
+
+
+_FREQ = {"day": ("DAILY", 1), "week": ("WEEKLY", 1), "month": ("MONTHLY", 1), "quarter": ("MONTHLY", 3),
+         "year": ("YEARLY", 1)}
+
+
+def as_ics(schedule: dict) -> bytes:
+    """An iCalendar file: one all-day event per due date, one recurring event per obligation."""
+    cal = Calendar()
+    cal.add("prodid", "-//WSAS//schedule//ZH")
+    cal.add("version", "2.0")
+    cal.add("x-wr-calname", f"{schedule['title']}（{schedule['instance']['start']}）")
+    stamp = dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)
+    base = f"{schedule['program']}-{schedule['instance']['start']}"
+    for entry in schedule["entries"]:
+        if not entry["due"]:
+            continue
+        due = dt.date.fromisoformat(entry["due"])
+        event = Event()
+        event.add("uid", f"{base}-{entry['id'].replace(':', '-')}@wsas")
+        event.add("dtstamp", stamp)
+        event.add("summary", f"【截止】{entry['label']}")
+        event.add("dtstart", due)
+        event.add("dtend", due + dt.timedelta(days=1))
+        event.add("description", "\n".join(filter(None, [f"责任方：{entry.get('roleLabel', '')}",
+                                                          f"依据：{entry.get('text', '')}",
+                                                          "按周一至周五推算" if entry["fallback"] else ""])))
+        cal.add_component(event)
+    for obligation in schedule["obligations"]:
+        occurrences = obligation["occurrences"]
+        if not occurrences:
+            continue
+        first = dt.date.fromisoformat(occurrences[0]["due"])
+        freq, interval = _FREQ[obligation["cadence"]["every"]]
+        rule = {"freq": freq, "interval": interval, "count": len(occurrences)}
+        if obligation["cadence"]["every"] in ("month", "quarter"):
+            rule["bymonthday"] = -1
+        event = Event()
+        event.add("uid", f"{base}-{obligation['id']}@wsas")
+        event.add("dtstamp", stamp)
+        event.add("summary", f"{obligation['label']}（{CADENCE_LABEL[obligation['cadence']['every']]}）")
+        event.add("dtstart", first)
+        event.add("dtend", first + dt.timedelta(days=1))
+        event.add("rrule", vRecur(rule))
+        event.add("description", f"责任方：{obligation['roleLabel']}；每期至少 {obligation['cadence']['atLeast']} 次")
+        cal.add_component(event)
+    return cal.to_ical()
