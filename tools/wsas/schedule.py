@@ -21,19 +21,18 @@ def build_schedule(program: Program, start: dt.date, end: dt.date | None = None,
     deadlines = Deadlines(program, start, end, variant, workdays)
     entries = []
 
-    def add(kind: str, node: dict, due_of, **extra):
+    def add(kind: str, node: dict, due_of, entry_id=None, label=None, role=None, **extra):
         guessed = workdays.fallback_days
         due = due_of()
-        flagged = workdays.fallback_days > guessed
-        entry = {"id": extra.pop("id", node["id"]), "kind": kind, "label": extra.pop("label", node["label"]),
-                 "due": due.isoformat() if due else None, "fallback": flagged}
-        role = extra.pop("role", node.get("role"))
+        entry = {"id": entry_id or node["id"], "kind": kind, "label": label or node["label"],
+                 "due": due.isoformat() if due else None, "fallback": workdays.fallback_days > guessed}
+        role = role or node.get("role")
         if role:
             entry["role"] = role
             entry["roleLabel"] = program.roles[role]["label"] if role in program.roles else role
-        rule = node.get("due") or {}
-        if rule.get("text") or node.get("text"):
-            entry["text"] = rule.get("text") or node.get("text")
+        text = (node.get("due") or {}).get("text") or node.get("text")
+        if text:
+            entry["text"] = text
         entry.update(extra)
         entry["source"] = node["source"]
         entries.append(entry)
@@ -43,7 +42,7 @@ def build_schedule(program: Program, start: dt.date, end: dt.date | None = None,
         if "extension" in stage:
             extension = stage["extension"]
             add("extension-request", extension, lambda s=stage: deadlines.extension_deadline(s),
-                id=f"extension:{stage['id']}", label=f"{stage['label']}延期申请（至少提前{extension['noticeWorkingDays']}个工作日）",
+                entry_id=f"extension:{stage['id']}", label=f"{stage['label']}延期申请（至少提前{extension['noticeWorkingDays']}个工作日）",
                 role=stage["role"], stage=stage["id"])
     for key, kind in (("deadlines", "deadline"), ("targets", "target"), ("quotas", "quota")):
         for node in program.data.get(key, []):
