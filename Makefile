@@ -10,8 +10,13 @@ all: $(STAMP)
 	$(BIN)/wsas lint
 	$(BIN)/wsas validate rubrics/*/examples/*.valid.json
 	$(BIN)/wsas score rubrics/*/examples/*.valid.json
+	for log in rubrics/*/examples/eventlogs/ok.json; do \
+	  program=$$(basename $$(dirname $$(dirname $$(dirname $$log)))); \
+	  $(BIN)/wsas check $$program $$log || exit 1; \
+	done
+	$(BIN)/wsas schedule haimen-2022 --start 2021-01-01 --end 2022-12-31 --format ics --output build/haimen-2022.ics
 	$(BIN)/wsas schema bundle --output build/wsas.bundle.json
-	@echo "bundled schema: build/wsas.bundle.json"
+	@echo "bundled schema: build/wsas.bundle.json; example calendar: build/haimen-2022.ics"
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

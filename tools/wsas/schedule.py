@@ -46,7 +46,7 @@ def build_schedule(program: Program, start: dt.date, end: dt.date | None = None,
                 role=stage["role"], stage=stage["id"])
     for key, kind in (("deadlines", "deadline"), ("targets", "target"), ("quotas", "quota")):
         for node in program.data.get(key, []):
-            add(kind, node, lambda n=node: deadlines.due(n.get("due")))
+            add(kind, node, lambda n=node: _due_of(n, deadlines))
 
     first, last = obligation_window(start, end)
     obligations = []
@@ -66,6 +66,15 @@ def build_schedule(program: Program, start: dt.date, end: dt.date | None = None,
         "entries": entries,
         "obligations": obligations,
     }
+
+
+def _due_of(node: dict, deadlines: Deadlines) -> dt.date | None:
+    """A node's own deadline; a quota tied to a stage without one is due with that stage."""
+    if "due" in node:
+        return deadlines.due(node["due"])
+    if node.get("stage") in deadlines.program.stages:
+        return deadlines.stage_due(node["stage"])
+    return None
 
 
 def as_table(schedule: dict) -> str:
