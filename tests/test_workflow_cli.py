@@ -116,7 +116,7 @@ def test_check_bad_logs(tmp_path):
         ([{"kind": "obligation-done", "obligation": "monthly", "date": "2024-03-01"},
           {"kind": "obligation-done", "obligation": "monthly", "date": "2024-02-01"}], "events-out-of-order", "/events/1"),
         ([{"kind": "party", "date": "2024-03-01"}], "schema", "/events/0/kind"),
-        ([{"kind": "obligation-done", "obligation": "monthly", "date": "2023-12-01"}], "before-start", "/events/0/date"),
+        ([{"kind": "obligation-done", "obligation": "monthly", "date": "2023-12-01"}], "before-start", "/events/0"),
     ]
     for events, code, pointer in cases:
         result = run_wsas("check", program, log_file(tmp_path, events), "--format", "json")

@@ -17,8 +17,7 @@ from .workdays import CalendarRangeError, Workdays
 
 INPUT_CODES = {"schema", "unknown-program", "unknown-version", "unknown-stage", "unknown-obligation",
                "unknown-material", "unknown-rubric", "unknown-scale", "unknown-grade", "events-out-of-order",
-               "before-start", "end-before-start", "invalid-date", "calendar-range", "missing-end",
-               "extension-not-allowed"}
+               "before-start", "end-before-start", "invalid-date", "calendar-range", "missing-end"}
 
 
 @dataclass(frozen=True)
@@ -66,7 +65,7 @@ def check_log(log, program: Program, weekday_fallback: bool = False) -> list[Fin
             if event["kind"] == "stage-completed" and event["stage"] not in completed:
                 completed[event["stage"]] = (index, dates[index])
         deadlines = Deadlines(program, start, end, variant, Workdays(weekday_fallback),
-                              {stage: day for stage, (_, day) in completed.items()})
+                              {stage: day for stage, (_, day) in completed.items()}, planned=False)
         findings = [*_stages(program, variant, events, dates, completed, deadlines, as_of),
                     *_extensions(program, events, dates, deadlines),
                     *_obligations(program, events, dates, start, end, as_of),
@@ -106,7 +105,7 @@ def _input_problems(log: dict, program: Program) -> list[Finding]:
                                 f"event dated {day} comes after an event dated {previous}", pointer(at)))
         if day and parsed.get("start") and day < parsed["start"]:
             found.append(_error("before-start", f"事件日期 {day} 早于实例开始日期", f"event dated {day} is before the start",
-                                pointer(at + ["date"])))
+                                pointer(at)))
         previous = day or previous
         for key, known, code, label in (("stage", program.stages, "unknown-stage", "阶段"),
                                         ("obligation", program.obligations, "unknown-obligation", "周期任务"),
@@ -127,10 +126,6 @@ def _input_problems(log: dict, program: Program) -> list[Finding]:
             if event["grade"] not in levels:
                 found.append(_error("unknown-grade", f"分级 {event['scale']} 没有等级 {event['grade']}",
                                     f"scale {event['scale']} has no grade {event['grade']}", pointer(at + ["grade"])))
-        if event["kind"] == "extension-requested" and event["stage"] in program.stages \
-                and "extension" not in program.stages[event["stage"]]:
-            found.append(_error("extension-not-allowed", f"阶段 {event['stage']} 没有延期申请程序",
-                                f"stage {event['stage']} has no extension procedure", pointer(at + ["stage"])))
     return found
 
 
@@ -160,7 +155,7 @@ def _stages(program, variant, events, dates, completed, deadlines, as_of):
         index, day = completed[sid]
         at = ["events", index]
         if due and day > due:
-            if _extension_in_time(stage, events, dates, deadlines, day):
+            if _extension_in_time(stage, events, dates, deadlines):
                 yield Finding("late-with-extension", "info", f"阶段「{stage['label']}」于 {day} 完成，晚于 {due}，已按时申请延期",
                               f"stage {sid} completed on {day}, after {due}, with a timely extension request",
                               pointer(at), sid)
@@ -183,17 +178,19 @@ def _documents_pointer(events, index) -> str:
     return pointer(["events", index, "documents"] if "documents" in events[index] else ["events", index])
 
 
-def _extension_in_time(stage, events, dates, deadlines, completed_on) -> bool:
+def _extension_in_time(stage, events, dates, deadlines) -> bool:
+    """A request counts only when made by the deadline with every required material."""
     deadline = deadlines.extension_deadline(stage)
+    required = set(stage.get("extension", {}).get("requires", []))
     return deadline is not None and any(
         e["kind"] == "extension-requested" and e["stage"] == stage["id"] and dates[i] <= deadline
-        for i, e in enumerate(events))
+        and required <= set(e.get("documents", [])) for i, e in enumerate(events))
 
 
 def _extensions(program, events, dates, deadlines):
     for index, event in enumerate(events):
-        if event["kind"] != "extension-requested":
-            continue
+        if event["kind"] != "extension-requested" or "extension" not in program.stages[event["stage"]]:
+            continue  # a stage without an extension procedure: the request changes nothing
         stage = program.stages[event["stage"]]
         deadline = deadlines.extension_deadline(stage)
         at = ["events", index]

@@ -242,8 +242,6 @@ def _date_arg(text: str):
 def run_schedule(args) -> int:
     try:
         program = load_program(args.program)
-        if args.end and args.end < args.start:
-            raise WorkflowError("end-before-start", "结束日期早于开始日期", "the end date is before the start date")
         schedule = build_schedule(program, args.start, args.end, args.weekday_fallback)
     except RubricError as exc:
         return _rubric_failure(exc)

@@ -67,8 +67,10 @@ def month_end(year: int, month: int) -> dt.date:
 class Deadlines:
     """Due dates of one program instance.
 
-    ``completed`` holds actual stage completion dates (from an event log);
-    a stage not completed yet stands in with its own due date.
+    ``completed`` holds actual stage completion dates (from an event log). When
+    planning (``planned``), a stage not completed yet stands in with its own due
+    date; when checking a log, a deadline counted from a stage that has not been
+    completed has not started yet (None).
     """
 
     program: Program
@@ -77,6 +79,7 @@ class Deadlines:
     variant: str | None
     workdays: Workdays
     completed: dict = field(default_factory=dict)
+    planned: bool = True
     _computing: set = field(default_factory=set)
 
     @property
@@ -115,6 +118,8 @@ class Deadlines:
         prefix, _, stage = ref.partition(":")
         if prefix == "stage" and stage in self.completed:
             return self.completed[stage]
+        if prefix == "stage" and stage in self.program.stages and not self.planned:
+            return None
         if prefix in ("stage", "due") and stage in self.program.stages:
             return self.stage_due(stage)
         raise WorkflowError("unknown-event", f"未知的锚点事件 {ref}", f"unknown anchor event {ref}")

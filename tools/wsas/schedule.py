@@ -6,7 +6,7 @@ import datetime as dt
 
 from icalendar import Calendar, Event, vRecur
 
-from .deadlines import Deadlines, choose_variant, obligation_window, periods
+from .deadlines import Deadlines, WorkflowError, choose_variant, obligation_window, periods
 from .programs import Program
 from .workdays import Workdays
 
@@ -16,6 +16,9 @@ CADENCE_LABEL = {"day": "每日", "week": "每周", "month": "每月", "quarter"
 def build_schedule(program: Program, start: dt.date, end: dt.date | None = None,
                    weekday_fallback: bool = False) -> dict:
     """The schedule document: instance, chosen variant and every dated entry (see spec/workflows.md)."""
+    if end is not None and end < start:
+        raise WorkflowError("end-before-start", "结束日期早于开始日期", "the end date is before the start date",
+                            "/instance/end")
     workdays = Workdays(weekday_fallback)
     variant = choose_variant(program, start, end)
     deadlines = Deadlines(program, start, end, variant, workdays)
