@@ -132,3 +132,48 @@ def test_check_unreadable_and_undecodable_logs(tmp_path):
     gbk.write_bytes('{"program": "测试"}'.encode("gbk"))
     result = run_wsas("check", program, gbk)
     assert result.returncode == 1 and "encoding" in result.stdout
+
+
+GRADING_PROGRAM = """id: adopting-body
+version: 1.0.0
+title: 采用单位分级规定（测试）
+source: {issuer: 南通市海门区安全生产委员会办公室, date: "2022-03-18", file: 001_f31168baae146787.txt}
+rubrics: [lianyungang-2020/county-bureau]
+roles:
+  - {id: office, label: 区安委办, source: {lines: [24]}}
+grading:
+  - id: bureau-grade
+    label: 县区局等级
+    rubric: lianyungang-2020/county-bureau
+    levels:
+      - {id: excellent, label: 优, range: {lower: 90, lowerInclusive: true}}
+      - {id: good, label: 良, range: {lower: 80, lowerInclusive: true, upper: 90, upperInclusive: false}}
+      - {id: fair, label: 中, range: {lower: 60, lowerInclusive: true, upper: 80, upperInclusive: false}}
+      - {id: poor, label: 差, range: {upper: 60, upperInclusive: false}}
+    source: {lines: [52]}
+consequences:
+  - id: good-noted
+    label: 良
+    when: {grade: {scale: bureau-grade, level: good}}
+    effect: 记为良
+    source: {lines: [68]}
+errata: []
+"""
+
+
+def test_score_reports_grade_and_consequence_from_an_adopting_bodys_cutoffs(tmp_path):
+    program = tmp_path / "program.yaml"
+    program.write_text(GRADING_PROGRAM, encoding="utf-8")
+    example = "rubrics/lianyungang-2020/examples/county-bureau.valid.json"  # 73.5 / 85 → 86.5
+    result = json.loads(run_wsas("score", example, "--format", "json", "--program", program).stdout)
+    assert result["score"] == 86.5
+    assert result["grade"] == {"program": "adopting-body", "scale": "bureau-grade", "level": "good", "label": "良"}
+    assert [c["id"] for c in result["consequences"]] == ["good-noted"]
+    plain = json.loads(run_wsas("score", example, "--format", "json").stdout)
+    assert "grade" not in plain
+
+
+def test_score_reports_the_redo_consequence_of_the_published_program():
+    result = json.loads(run_wsas("score", "rubrics/lianyungang-2020/examples/enterprise-redo.valid.json",
+                                 "--format", "json").stdout)
+    assert [(c["program"], c["id"]) for c in result["consequences"]] == [("lianyungang-2020", "enterprise-redo")]

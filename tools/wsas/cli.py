@@ -63,6 +63,8 @@ def _parser() -> argparse.ArgumentParser:
                              help="另加一份评估表文件（例如草稿），与已发布评估表一并使用")
         if name == "score":
             command.add_argument("--output", "-o", metavar="FILE", help="把结果写入文件（原子写入）")
+            command.add_argument("--program", action="append", default=[], metavar="FILE",
+                                 help="另加一份方案文件（例如采用单位规定了分数线的分级），用于等级与结果运用")
         command.set_defaults(run=runner)
 
     schedule = commands.add_parser("schedule", help="方案日程 / the calendar of a program instance")
@@ -182,6 +184,7 @@ def run_validate(args) -> int:
 def run_score(args) -> int:
     try:
         catalogue = _catalogue(args.rubric)
+        extra_programs = [load_program(path) for path in args.program]
     except RubricError as exc:
         return _rubric_failure(exc)
     status, results = OK, []
@@ -192,7 +195,7 @@ def run_score(args) -> int:
             for error in errors:
                 print(error, file=sys.stderr)
             continue
-        results.append((path, score_valid(document, catalogue.get(document["rubric"]))))
+        results.append((path, score_valid(document, catalogue.get(document["rubric"]), extra_programs)))
     if args.format == "json":
         if len(args.files) == 1:
             text = dumps(results[0][1]) + "\n" if results else ""

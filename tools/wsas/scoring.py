@@ -30,7 +30,9 @@ def score(submission, catalogue: Catalogue | None = None) -> dict:
     return score_valid(submission, catalogue.get(submission["rubric"]))
 
 
-def score_valid(submission: dict, rubric: Rubric) -> dict:
+def score_valid(submission: dict, rubric: Rubric, extra_programs: list | None = None) -> dict:
+    """Score a submission already known to be valid; ``extra_programs`` add grades and consequences
+    (e.g. an adopting body's program file with score cut-offs) to those of the published programs."""
     responses = submission["responses"]
     criteria, vetoed_by = [], []
     for placement in rubric.placements:
@@ -71,7 +73,7 @@ def score_valid(submission: dict, rubric: Rubric) -> dict:
     outcome = outcome_of(final, rubric)
     result.update(criteria=criteria, items=items, sections=sections, total=total, maximum=maximum,
                   notApplicablePoints=not_applicable, score=final, vetoedBy=vetoed_by, outcome=outcome)
-    programs = programs_using(rubric.id)
+    programs = programs_using(rubric.id) + [p for p in extra_programs or [] if rubric.id in p.data.get("rubrics", [])]
     grade = grade_of(final, rubric.id, programs)
     if grade:
         result["grade"] = grade
