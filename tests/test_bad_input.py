@@ -72,6 +72,15 @@ def test_huge_numbers(tmp_path):
     check(tmp_path, "digits.json", good_text().replace('"awarded": 10,', f'"awarded": {"9" * 5000},', 1), "syntax")
 
 
+def test_numbers_with_more_digits_than_a_float_keeps(tmp_path):
+    text = good_text().replace('"awarded": 10,', '"awarded": 100.0000000000000001,', 1)
+    error = check(tmp_path, "precise.json", text, "out-of-range")
+    assert error["pointer"] == "/responses/1.1/awarded" and "100.0000000000000001" in error["message"]
+    town = (GOOD.parent.parent.parent / "shishi-2024" / "examples" / "town.valid.json").read_text(encoding="utf-8")
+    text = town.replace('"rate": 12.5', '"rate": 100.0000000000000001', 1)
+    assert check(tmp_path, "rate.json", text, "schema")["pointer"] == "/responses/13.1/rate"
+
+
 def test_deep_nesting(tmp_path):
     check(tmp_path, "deep.json", "[" * 100_000 + "]" * 100_000, "too-deep")
     check(tmp_path, "deep65.json", '{"notes": ' + "[" * 70 + "]" * 70 + "}", "too-deep")

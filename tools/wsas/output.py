@@ -9,24 +9,28 @@ from decimal import Decimal
 from pathlib import Path
 
 
-def plain(value):
-    """JSON-ready data: Decimal becomes int or the float with the same shortest repr."""
+def plain(value, exact: bool = True):
+    """JSON-ready data: Decimal becomes int or the float with the same shortest repr.
+
+    With ``exact`` (results, exports) a decimal that no JSON number reproduces
+    is an error; without it (messages quoting bad input) the nearest float is used.
+    """
     if isinstance(value, Decimal):
-        if value == value.to_integral_value():
+        if value.is_finite() and value == value.to_integral_value() and abs(value) < 10 ** 18:
             return int(value)
         as_float = float(value)
-        if Decimal(repr(as_float)) != value:  # never print a number that differs from the decimal
+        if exact and Decimal(repr(as_float)) != value:  # never print a number that differs from the decimal
             raise ValueError(f"{value} cannot be written exactly as a JSON number")
         return as_float
     if isinstance(value, dict):
-        return {key: plain(item) for key, item in value.items()}
+        return {key: plain(item, exact) for key, item in value.items()}
     if isinstance(value, (list, tuple)):
-        return [plain(item) for item in value]
+        return [plain(item, exact) for item in value]
     return value
 
 
-def dumps(value, indent: int | None = 2) -> str:
-    return json.dumps(plain(value), ensure_ascii=False, indent=indent)
+def dumps(value, indent: int | None = 2, exact: bool = True) -> str:
+    return json.dumps(plain(value, exact), ensure_ascii=False, indent=indent)
 
 
 def write_atomic(path: str | Path, text: str) -> None:

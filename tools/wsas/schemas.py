@@ -95,7 +95,7 @@ def _chosen_branch(error: ValidationError):
 
 
 def _short(value) -> str:
-    text = dumps(value, indent=None)
+    text = dumps(value, indent=None, exact=False)
     return text if len(text) <= 60 else text[:57] + "…"
 
 
