@@ -3,10 +3,11 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+NODE_STAMP := node_modules/.installed
 
 .PHONY: all test setup clean
 
-all: $(STAMP)
+all: $(STAMP) $(NODE_STAMP)
 	$(BIN)/wsas lint
 	$(BIN)/wsas validate rubrics/*/examples/*.valid.json
 	$(BIN)/wsas score rubrics/*/examples/*.valid.json
@@ -16,9 +17,13 @@ all: $(STAMP)
 	done
 	$(BIN)/wsas schedule haimen-2022 --start 2021-01-01 --end 2022-12-31 --format ics --output build/haimen-2022.ics
 	$(BIN)/wsas schema bundle --output build/wsas.bundle.json
+	$(BIN)/wsas site build
+	$(BIN)/mkdocs build --strict
 	@echo "bundled schema: build/wsas.bundle.json; example calendar: build/haimen-2022.ics"
+	@echo "handbook: build/site — serve it with .venv/bin/python -m http.server -d build/site 8000 and open http://127.0.0.1:8000/ (or .venv/bin/wsas site serve)"
 
-test: $(STAMP)
+test: $(STAMP) $(NODE_STAMP)
+	node --test tests/js/
 	$(BIN)/python -m pytest
 
 setup: $(STAMP)
@@ -29,5 +34,9 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
+$(NODE_STAMP): package-lock.json
+	npm ci --no-audit --no-fund
+	touch $(NODE_STAMP)
+
 clean:
-	rm -rf $(VENV) build
+	rm -rf $(VENV) build node_modules

@@ -1,0 +1,81 @@
+// Bundle the browser code of the WSAS handbook forms.
+//
+//   node site_src/build-assets.mjs OUTDIR
+//
+// writes OUTDIR/wsas-form.js (one IIFE bundle, ES2020, of site_src/assets/js/form.mjs with
+// scorer.mjs, validator.mjs, ajv and decimal.js from node_modules) and OUTDIR/wsas-form.css
+// (a copy of site_src/assets/css/form.css). Runs offline: esbuild comes from node_modules
+// (`npm ci` in the repository root installs it).
+
+import { copyFile, mkdir } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const ROOT = resolve(HERE, "..");
+const ENTRY = join(HERE, "assets", "js", "form.mjs");
+const STYLES = join(HERE, "assets", "css", "form.css");
+const JS_NAME = "wsas-form.js";
+const CSS_NAME = "wsas-form.css";
+
+function fail(message) {
+  process.stderr.write(`build-assets: ${message}\n`);
+  process.exit(1);
+}
+
+async function loadEsbuild() {
+  const modules = join(ROOT, "node_modules");
+  if (!existsSync(modules)) {
+    fail(`缺少 node_modules：请先在仓库根目录运行 npm ci / node_modules missing (${modules}): ` +
+      "run `npm ci` in the repository root first");
+  }
+  let location;
+  try {
+    location = createRequire(join(ROOT, "package.json")).resolve("esbuild");
+  } catch {
+    fail("node_modules 中没有 esbuild：请在仓库根目录运行 npm ci / esbuild is not installed in " +
+      `${modules}: run \`npm ci\` in the repository root`);
+  }
+  const esbuild = await import(pathToFileURL(location).href);
+  return esbuild.build ? esbuild : esbuild.default;
+}
+
+async function main() {
+  const [outArg, ...rest] = process.argv.slice(2);
+  if (!outArg || rest.length || outArg.startsWith("-")) {
+    fail("用法 / usage: node site_src/build-assets.mjs OUTDIR");
+  }
+  for (const [path, what] of [[ENTRY, "form code"], [STYLES, "form styles"]]) {
+    if (!existsSync(path)) fail(`找不到 ${what}：${path} / ${what} not found: ${path}`);
+  }
+  const out = resolve(outArg);
+  const esbuild = await loadEsbuild();
+  await mkdir(out, { recursive: true });
+  try {
+    await esbuild.build({
+      entryPoints: [ENTRY],
+      outfile: join(out, JS_NAME),
+      absWorkingDir: ROOT,
+      nodePaths: [join(ROOT, "node_modules")],
+      bundle: true,
+      format: "iife",
+      platform: "browser",
+      target: "es2020",
+      minify: false,
+      sourcemap: false,
+      legalComments: "inline",
+      charset: "utf8",
+      logLevel: "warning",
+      banner: { js: "/* WSAS handbook forms — built by site_src/build-assets.mjs from site_src/assets/js/form.mjs */" },
+    });
+  } catch (error) {
+    // esbuild has already printed the details
+    fail(`打包失败 / bundling failed: ${error.message.split("\n")[0]}`);
+  }
+  await copyFile(STYLES, join(out, CSS_NAME));
+  process.stdout.write(`${join(out, JS_NAME)}\n${join(out, CSS_NAME)}\n`);
+}
+
+main().catch((error) => fail(error && error.stack ? error.stack : String(error)));

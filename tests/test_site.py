@@ -1,0 +1,188 @@
+"""The handbook generator: pages for every rubric and program, downloads equal to the data, strict MkDocs, search."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from helpers import ROOT
+from wsas.output import dumps
+from wsas.paths import rubrics_dir, schemas_dir
+from wsas.programs import published_programs
+from wsas.reading import load_document, load_json_file
+from wsas.rubrics import published_catalogue
+from wsas.schemas import NAMES, bundle
+from wsas.site import SiteError, build_site, layout
+from wsas.site.words import due_words, rule_words
+
+RUBRICS = list(published_catalogue())
+PROGRAMS = list(published_programs().values())
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    """The docs folder, built into a temporary place (the repository's build/ is left alone)."""
+    out = tmp_path_factory.mktemp("handbook") / "docs"
+    build_site(out)
+    return out
+
+
+@pytest.fixture(scope="module")
+def site(built) -> Path:
+    """``mkdocs build --strict`` of the built docs, with the repository's mkdocs.yml pointed at them."""
+    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+    config.update(INHERIT=str(built / layout.NAV_FILE), docs_dir=str(built), site_dir=str(built.parent / "site"))
+    path = built.parent / "mkdocs.yml"
+    path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    completed = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(path)], cwd=ROOT,
+                               capture_output=True, text=True, timeout=300,
+                               env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    assert "WARNING" not in completed.stderr, completed.stderr
+    return built.parent / "site"
+
+
+def test_one_page_per_rubric_and_per_program(built):
+    assert sorted(p.name for p in (built / "rubrics").glob("*.md")) == sorted(
+        Path(layout.rubric_page(r.id)).name for r in RUBRICS)
+    assert sorted(p.name for p in (built / "forms").glob("*.md")) == sorted(
+        Path(layout.form_page(r.id)).name for r in RUBRICS)
+    assert sorted(p.name for p in (built / "programs").glob("*.md")) == sorted(f"{p.id}.md" for p in PROGRAMS)
+    for name in NAMES:
+        assert (built / layout.schema_page(name)).is_file()
+    for page in ("index.md", "vendors.md", "schemas/index.md", "spec/index.md", "validate.md"):
+        assert (built / page).is_file(), page
+
+
+def test_rubric_and_program_downloads_equal_the_data(built):
+    for rubric in RUBRICS:
+        assert load_json_file(built / layout.rubric_download(rubric.id)) == load_document(rubric.path)
+    for program in PROGRAMS:
+        assert load_json_file(built / layout.program_download(program.id)) == load_document(program.path)
+
+
+def test_schemas_examples_and_vectors_are_byte_copies(built):
+    for name in NAMES:
+        assert (built / layout.schema_download(name)).read_bytes() == (schemas_dir() / f"{name}.json").read_bytes()
+    assert (built / layout.BUNDLE).read_text(encoding="utf-8") == dumps(bundle()) + "\n"
+    examples = sorted(rubrics_dir().glob("*/examples/*.json")) + sorted(rubrics_dir().glob("*/examples/eventlogs/*.json"))
+    assert examples
+    for path in examples:
+        program = path.relative_to(rubrics_dir()).parts[0]
+        target = (layout.eventlog_download(program, path.name) if path.parent.name == "eventlogs"
+                  else layout.example_download(program, path.name))
+        assert (built / target).read_bytes() == path.read_bytes(), path
+    vectors = sorted(layout.CONFORMANCE.rglob("*.json"))
+    assert len(vectors) > 20
+    for path in vectors:
+        target = built / layout.conformance_download(path.relative_to(layout.CONFORMANCE).as_posix())
+        assert target.read_bytes() == path.read_bytes(), path
+
+
+def test_every_erratum_is_shown_on_its_page(built):
+    for rubric in RUBRICS:
+        text = (built / layout.rubric_page(rubric.id)).read_text(encoding="utf-8")
+        for erratum in rubric.data["errata"]:
+            assert text.count(f'!!! warning "勘误 {erratum["id"]}"') == 1, (rubric.id, erratum["id"])
+            assert f'<a id="erratum-{erratum["id"]}"></a>' in text
+    for program in PROGRAMS:
+        text = (built / layout.program_page(program.id)).read_text(encoding="utf-8")
+        for erratum in program.data.get("errata", []):
+            assert text.count(f'!!! warning "勘误 {erratum["id"]}"') == 1, (program.id, erratum["id"])
+
+
+def test_an_erratum_follows_the_rows_it_affects(built):
+    text = (built / layout.rubric_page("lianyungang-2020/enterprise")).read_text(encoding="utf-8")
+    # E1 realigns items 6–10: it comes after row 10 and before row 11.
+    assert text.index('id="item-10"') < text.index('"勘误 E1"') < text.index('id="item-11"')
+    assert text.index('id="item-6"') < text.index('"勘误 E2"') < text.index('id="item-7"')
+
+
+def test_form_pages_hold_the_agreed_markup(built):
+    for rubric in RUBRICS:
+        program, name = rubric.id.split("/")
+        text = (built / layout.form_page(rubric.id)).read_text(encoding="utf-8")
+        markup = (f'<div class="wsas-form"\n'
+                  f'     data-rubric-url="../downloads/rubrics/{program}/{name}.json"\n'
+                  f'     data-schema-base="../downloads/schemas/v1/"\n'
+                  f'     data-example-url="../downloads/examples/{program}/{name}.valid.json"></div>')
+        assert markup in text, rubric.id
+        for url in re.findall(r'data-[a-z-]+-url="\.\./([^"]+)"', text):
+            assert (built / url).is_file(), url
+        assert (built / "downloads/schemas/v1/submission.json").is_file()
+
+
+def test_rubric_tables_list_every_criterion(site):
+    for rubric in RUBRICS:
+        html = (site / layout.rubric_page(rubric.id).replace(".md", ".html")).read_text(encoding="utf-8")
+        for criterion_id in rubric.criteria:
+            assert re.search(rf'<td><a id="criterion-{re.escape(criterion_id)}"></a>', html), (rubric.id, criterion_id)
+
+
+def test_program_pages_draw_the_example_timeline(built):
+    for program in PROGRAMS:
+        text = (built / layout.program_page(program.id)).read_text(encoding="utf-8")
+        if (rubrics_dir() / program.id / "examples" / "eventlogs" / "ok.json").is_file():
+            svg = text[text.index("<svg"):text.index("</svg>")]
+            assert "\n\n" not in svg  # a blank line would end the raw HTML block
+            assert "<script" not in svg
+
+
+def test_mkdocs_strict_build_succeeds(site):
+    assert (site / "index.html").is_file()
+    for rubric in RUBRICS:
+        assert (site / layout.form_page(rubric.id).replace(".md", ".html")).is_file()
+
+
+def test_no_page_refers_to_another_origin(site):
+    allowed = ("https://wsas.org/schemas/", "http://www.w3.org/2000/svg")  # $id text; SVG namespace of icons
+    for page in site.rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        assert not re.search(r'(?:href|src|action)="(?:https?:)?//', html), page
+        for url in re.findall(r"https?://[^\s\"'<>]+", html):
+            assert url.startswith(allowed), (page, url)
+
+
+def test_search_index_segments_chinese(site):
+    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    separator = re.compile(index["config"]["separator"])
+    tokens = {t for doc in index["docs"] for t in separator.split(doc["title"] + " " + doc["text"])}
+    for term in ("隐患", "风险辨识", "应急预案"):
+        assert term in tokens, term
+
+
+def test_rules_and_deadlines_in_words():
+    town = published_catalogue().get("shishi-2024/town")
+    assert rule_words(town.criteria["5.1"].criterion["rule"], 5) == "每发现一家扣1分，扣满5分为止"
+    tiers = rule_words(town.criteria["13.1"].criterion["rule"], 5)
+    assert "评审达标率 < 5% 扣5分；5% ≤ 评审达标率 < 10% 扣3分；10% ≤ 评审达标率 < 15% 扣1分" in tiers
+    assert "评审达标率 ≥ 15% 不扣分" in tiers
+    haimen = published_programs()["haimen-2022"]
+    assert due_words(haimen.stages["industry-review"]["due"], haimen) == "「基层自评」完成之日后30个日历日内"
+
+
+def test_an_unknown_folder_is_never_replaced(tmp_path):
+    out = tmp_path / "docs"
+    out.mkdir()
+    (out / "notes.txt").write_text("mine", encoding="utf-8")
+    with pytest.raises(SiteError):
+        build_site(out)
+    assert (out / "notes.txt").read_text(encoding="utf-8") == "mine"
+
+
+def test_a_missing_node_modules_is_explained(tmp_path, monkeypatch):
+    builder = tmp_path / "build-assets.mjs"
+    builder.write_text("", encoding="utf-8")
+    monkeypatch.setattr(layout, "ASSET_BUILDER", builder)
+    monkeypatch.setattr(layout, "ROOT", tmp_path)
+    monkeypatch.setattr("shutil.which", lambda name: "/usr/bin/node")
+    with pytest.raises(SiteError, match="npm ci"):
+        build_site(tmp_path / "docs")
+    assert not (tmp_path / "docs").exists()
