@@ -1,0 +1,81 @@
+"""Where everything lives in the handbook, in one place.
+
+Pages, downloads, the browser form and the tests must agree on these paths
+(they are published as stable URLs), so no other module spells them out.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[3]
+TEMPLATES = ROOT / "site_src" / "templates"
+PAGES = ROOT / "site_src" / "pages"
+SPEC = ROOT / "spec"
+CONFORMANCE = ROOT / "tests" / "conformance"
+ASSET_BUILDER = ROOT / "site_src" / "build-assets.mjs"
+DEFAULT_OUT = ROOT / "build" / "docs"
+NAV_FILE = ".nav.yml"        # inherited by mkdocs.yml; a dotfile, so MkDocs does not publish it
+MARKER = ".wsas-site"        # marks a folder this generator may replace
+
+SCHEMA_DIR = "downloads/schemas/v1"
+BUNDLE = f"{SCHEMA_DIR}/wsas.bundle.json"
+ASSETS = ("assets/wsas-form.js", "assets/wsas-form.css")
+
+
+def split(rubric_id: str) -> tuple[str, str]:
+    program, name = rubric_id.split("/")
+    return program, name
+
+
+def program_page(program_id: str) -> str:
+    return f"programs/{program_id}.md"
+
+
+def rubric_page(rubric_id: str) -> str:
+    return "rubrics/{}-{}.md".format(*split(rubric_id))
+
+
+def form_page(rubric_id: str) -> str:
+    return "forms/{}-{}.md".format(*split(rubric_id))
+
+
+def schema_page(name: str) -> str:
+    return f"schemas/{name}.md"
+
+
+def schema_download(name: str) -> str:
+    return f"{SCHEMA_DIR}/{name}.json"
+
+
+def rubric_download(rubric_id: str) -> str:
+    return "downloads/rubrics/{}/{}.json".format(*split(rubric_id))
+
+
+def program_download(program_id: str) -> str:
+    return f"downloads/programs/{program_id}.json"
+
+
+def example_download(program_id: str, filename: str) -> str:
+    return f"downloads/examples/{program_id}/{filename}"
+
+
+def eventlog_download(program_id: str, filename: str) -> str:
+    return f"downloads/examples/{program_id}/eventlogs/{filename}"
+
+
+def conformance_download(relative: str) -> str:
+    """``caps-tiers.json`` or ``workflows/schedule-haimen.json``."""
+    return f"downloads/conformance/{relative}"
+
+
+def rel(page: str, target: str) -> str:
+    """The link from ``page`` to ``target`` (both relative to the docs root), as MkDocs wants it."""
+    anchor = ""
+    if "#" in target:
+        target, anchor = target.split("#", 1)
+        anchor = "#" + anchor
+    if not target:
+        return anchor
+    return posixpath.relpath(target, posixpath.dirname(page) or ".") + anchor
