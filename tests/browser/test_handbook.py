@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 import wsas
 from wsas.output import plain
@@ -160,11 +161,20 @@ def test_print_layout_hides_the_site_and_keeps_the_filled_table(page, base_url, 
 @pytest.mark.parametrize("term", ["隐患", "风险辨识", "应急预案"])
 def test_chinese_search_finds_rubric_terms(page, base_url, term):
     page.goto(base_url + "index.html")
-    page.wait_for_load_state("networkidle")  # the search worker has loaded its index
-    page.click("input[data-md-component=search-query]")
-    page.keyboard.type(term)  # Material's search listens to key events, not to programmatic fills
-    page.wait_for_selector(".md-search-result__item", timeout=15000)
+    box = page.locator("input[data-md-component=search-query]")
+    # The search worker builds its index after the page loads; a query typed before it is
+    # ready is dropped, so type again until results come (at most ~30 s).
+    for _ in range(6):
+        box.click()
+        box.fill("")
+        page.keyboard.type(term)  # Material's search listens to key events, not to programmatic fills
+        try:
+            page.wait_for_selector(".md-search-result__item", timeout=5000)
+            break
+        except PlaywrightTimeout:
+            continue
     assert page.locator(".md-search-result__item").count() > 0
+    assert term in page.locator(".md-search-result").inner_text()
 
 
 def test_downloads_are_served_at_stable_paths(page, base_url):

@@ -14,15 +14,22 @@
 // official table. Pages without a `.wsas-form` are left alone.
 //
 // Contract for tests (attributes on elements inside the `.wsas-form` root):
-//   root[data-state]          "loading" → "ready" (or "error")
-//   [name="subject.name"] … [name="assessedOn"], [name="notes"]   header inputs (also [data-field])
-//   [data-criterion=ID][name=ID]   the value input of a criterion (number, select or checkbox)
-//   [data-na=ID]  缺项 checkbox   [data-reason=ID]  扣分原因   [data-evidence=ID]  佐证
-//   [data-awarded=ID]  points awarded   [data-explain=ID]  how   [data-error=ID|field]  errors
-//   [data-item-total=ID] [data-section-total=ID]   [data-total] [data-na-points] [data-maximum]
-//   [data-score] [data-outcome] [data-missing-count] [data-errors] [data-message]
-//   [data-action=export|import|example|clear|print|next-missing]  [data-import-input]
-//   [data-draft-notice]
+//   root[data-state]          "loading" → "ready" (or "error"); root[data-valid] "true" | "false"
+//   [name="subject.name"] [name="subject.code"] [name="subject.region"] [name="period"]
+//   [name="assessor.name"] [name="assessor.organisation"] [name="assessedOn"] [name="notes"]
+//                             header inputs (also [data-field=NAME]); their errors [data-error=NAME]
+//   [data-criterion=ID][name=ID]   the value input of a criterion: number input (judgement,
+//                             per-finding, rate), select "" | "true" | "false" (yes-no), checkbox (veto)
+//   [data-na=ID]  缺项 checkbox (only where allowed)   [data-reason=ID]  扣分原因   [data-evidence=ID]  佐证
+//   [data-awarded=ID]  points awarded ("" until answered and valid)   [data-explain=ID]  how
+//   [data-error=ID]  the criterion's errors (hidden when none)   tr[data-row=ID], tr[data-lost-item=ITEM]
+//   [data-item-total=ITEM] [data-section-total=SECTION]
+//   [data-total] [data-na-points] [data-maximum] [data-score] [data-outcome]   "" until the form scores
+//   [data-partial-total]  sum of the answered rows while incomplete
+//   [data-missing-count]  number of criteria and required header fields still empty
+//   [data-errors]  summary of errors that belong to no field, and refused imports
+//   [data-message]  what the last import / example / export did   [data-draft-notice]
+//   [data-action=export|import|example|clear|print|next-missing|next-error]  [data-import-input]
 
 import { loadValidator } from "./validator.mjs";
 import { checkResponses, score } from "./scorer.mjs";
