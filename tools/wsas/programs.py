@@ -5,11 +5,9 @@ from __future__ import annotations
 from functools import cached_property
 from pathlib import Path
 
-from .errors import Error, InputError
+from .errors import Error
 from .paths import rubrics_dir
-from .reading import load_document
-from .rubrics import RubricError
-from .schemas import schema_errors
+from .rubrics import RubricError, load_checked
 
 
 class Program:
@@ -64,15 +62,7 @@ class Program:
 
 def read_program(path: str | Path) -> Program:
     """Load and schema-check one program file."""
-    name = str(path)
-    try:
-        data = load_document(path)
-    except InputError as exc:
-        raise RubricError([exc.error])
-    errors = [error.located(name) for error in schema_errors(data, "program")]
-    if errors:
-        raise RubricError(errors)
-    return Program(data, name)
+    return Program(load_checked(path, "program"), str(path))
 
 
 def program_paths(root: Path | None = None) -> list[Path]:

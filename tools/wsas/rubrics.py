@@ -73,17 +73,22 @@ class RubricError(Exception):
         self.errors = errors
 
 
-def read_rubric(path: str | Path) -> Rubric:
-    """Load and schema-check one rubric file (YAML or JSON)."""
+def load_checked(path: str | Path, schema: str) -> dict:
+    """A data file (YAML or JSON) read strictly and checked against ``schema``; errors carry the file name."""
     name = str(path)
     try:
         data = load_document(path)
     except InputError as exc:
         raise RubricError([exc.error])
-    errors = [error.located(name) for error in schema_errors(data, "rubric")]
+    errors = [error.located(name) for error in schema_errors(data, schema)]
     if errors:
         raise RubricError(errors)
-    return Rubric(data, name)
+    return data
+
+
+def read_rubric(path: str | Path) -> Rubric:
+    """Load and schema-check one rubric file (YAML or JSON)."""
+    return Rubric(load_checked(path, "rubric"), str(path))
 
 
 def published_paths(root: Path | None = None) -> list[Path]:

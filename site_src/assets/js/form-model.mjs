@@ -8,6 +8,7 @@
 // ("" when empty), "" | "true" | "false" for yes-no, a boolean for veto; a row may also
 // carry `bad: true` when its numeric input holds text that is no number.
 
+import { VALUE_KEY } from "./scorer.mjs";
 export const SCHEMA_ID = "https://wsas.org/schemas/v1/submission.json";
 
 /** Header fields: name (also the input's name), label, where it sits in the submission. */
@@ -37,15 +38,8 @@ export const HEADER_POINTERS = {
   "/notes": "notes",
 };
 
-/** The response member each rule kind takes (spec/scoring.md section 2). */
-export const VALUE_KEY = {
-  "judgement": "awarded",
-  "yes-no": "met",
-  "per-finding": "findings",
-  "rate-tiers": "rate",
-  "shortfall-steps": "rate",
-  "veto": "triggered",
-};
+/** The response member each rule kind takes: the scorer's own table (spec/scoring.md section 2). */
+export { VALUE_KEY };
 
 const VALUE_KEYS = ["awarded", "met", "findings", "rate", "triggered", "notApplicable"];
 
