@@ -111,38 +111,37 @@ def as_ics(schedule: dict) -> bytes:
     cal.add("prodid", "-//WSAS//schedule//ZH")
     cal.add("version", "2.0")
     cal.add("x-wr-calname", f"{schedule['title']}（{schedule['instance']['start']}）")
-    stamp = dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)
     base = f"{schedule['program']}-{schedule['instance']['start']}"
     for entry in schedule["entries"]:
-        if not entry["due"]:
-            continue
-        due = dt.date.fromisoformat(entry["due"])
-        event = Event()
-        event.add("uid", f"{base}-{entry['id'].replace(':', '-')}@wsas")
-        event.add("dtstamp", stamp)
-        event.add("summary", f"【截止】{entry['label']}")
-        event.add("dtstart", due)
-        event.add("dtend", due + dt.timedelta(days=1))
-        event.add("description", "\n".join(filter(None, [f"责任方：{entry.get('roleLabel', '')}",
-                                                          f"依据：{entry.get('text', '')}",
-                                                          "按周一至周五推算" if entry["fallback"] else ""])))
-        cal.add_component(event)
+        if entry["due"]:
+            description = "\n".join(filter(None, [f"责任方：{entry.get('roleLabel', '')}", f"依据：{entry.get('text', '')}",
+                                                   "按周一至周五推算" if entry["fallback"] else ""]))
+            cal.add_component(_all_day(f"{base}-{entry['id'].replace(':', '-')}", f"【截止】{entry['label']}",
+                                       dt.date.fromisoformat(entry["due"]), description))
     for obligation in schedule["obligations"]:
         occurrences = obligation["occurrences"]
         if not occurrences:
             continue
-        first = dt.date.fromisoformat(occurrences[0]["due"])
-        freq, interval = _FREQ[obligation["cadence"]["every"]]
+        every = obligation["cadence"]["every"]
+        freq, interval = _FREQ[every]
         rule = {"freq": freq, "interval": interval, "count": len(occurrences)}
-        if obligation["cadence"]["every"] in ("month", "quarter"):
+        if every in ("month", "quarter"):
             rule["bymonthday"] = -1
-        event = Event()
-        event.add("uid", f"{base}-{obligation['id']}@wsas")
-        event.add("dtstamp", stamp)
-        event.add("summary", f"{obligation['label']}（{CADENCE_LABEL[obligation['cadence']['every']]}）")
-        event.add("dtstart", first)
-        event.add("dtend", first + dt.timedelta(days=1))
+        event = _all_day(f"{base}-{obligation['id']}", f"{obligation['label']}（{CADENCE_LABEL[every]}）",
+                         dt.date.fromisoformat(occurrences[0]["due"]),
+                         f"责任方：{obligation['roleLabel']}；每期至少 {obligation['cadence']['atLeast']} 次")
         event.add("rrule", vRecur(rule))
-        event.add("description", f"责任方：{obligation['roleLabel']}；每期至少 {obligation['cadence']['atLeast']} 次")
         cal.add_component(event)
     return cal.to_ical()
+
+
+def _all_day(uid: str, summary: str, day: dt.date, description: str) -> Event:
+    """An all-day event with a stable UID, so re-importing a schedule updates instead of duplicating."""
+    event = Event()
+    event.add("uid", f"{uid}@wsas")
+    event.add("dtstamp", dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc))
+    event.add("summary", summary)
+    event.add("dtstart", day)
+    event.add("dtend", day + dt.timedelta(days=1))
+    event.add("description", description)
+    return event
