@@ -186,3 +186,14 @@ def test_a_missing_node_modules_is_explained(tmp_path, monkeypatch):
     with pytest.raises(SiteError, match="npm ci"):
         build_site(tmp_path / "docs")
     assert not (tmp_path / "docs").exists()
+
+
+def test_each_rubric_offers_its_spreadsheet_template(built):
+    from openpyxl import load_workbook
+
+    for rubric in published_catalogue():
+        template = built / layout.template_download(rubric.id)
+        workbook = load_workbook(template)
+        assert "_wsas" in workbook.sheetnames
+        form = (built / layout.form_page(rubric.id)).read_text(encoding="utf-8")
+        assert Path(layout.template_download(rubric.id)).name in form

@@ -53,6 +53,11 @@ def rubric_download(rubric_id: str) -> str:
     return "downloads/rubrics/{}/{}.json".format(*split(rubric_id))
 
 
+def template_download(rubric_id: str) -> str:
+    """The fillable Excel/WPS template of a rubric (``wsas xlsx template``)."""
+    return "downloads/templates/{}-{}.xlsx".format(*split(rubric_id))
+
+
 def program_download(program_id: str) -> str:
     return f"downloads/programs/{program_id}.json"
 
