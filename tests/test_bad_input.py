@@ -166,3 +166,9 @@ def test_gbk_rubric_file(tmp_path):
     path = write(tmp_path, "rubric.yaml", "title: 评估表\n".encode("gbk"))
     result = run_wsas("lint", path)
     assert result.returncode == 1 and "encoding" in result.stdout
+
+
+def test_a_missing_extra_rubric_file_is_a_usage_error(tmp_path):
+    for command in ("validate", "score"):
+        result = run_wsas(command, "--rubric", tmp_path / "missing.yaml", GOOD)
+        assert result.returncode == 2 and "file not found" in result.stderr

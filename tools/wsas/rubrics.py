@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from .errors import Error, InputError
+from .errors import Error, InputError, UnreadableError
 from .paths import rubrics_dir
 from .reading import load_document
 from .schemas import schema_errors
@@ -78,7 +78,7 @@ def load_checked(path: str | Path, schema: str) -> dict:
     name = str(path)
     try:
         data = load_document(path)
-    except InputError as exc:
+    except (InputError, UnreadableError) as exc:
         raise RubricError([exc.error])
     errors = [error.located(name) for error in schema_errors(data, schema)]
     if errors:
