@@ -161,15 +161,16 @@ def test_print_layout_hides_the_site_and_keeps_the_filled_table(page, base_url, 
 @pytest.mark.parametrize("term", ["隐患", "风险辨识", "应急预案"])
 def test_chinese_search_finds_rubric_terms(page, base_url, term):
     page.goto(base_url + "index.html")
+    page.wait_for_load_state("networkidle")
     box = page.locator("input[data-md-component=search-query]")
     # The search worker builds its index after the page loads; a query typed before it is
-    # ready is dropped, so type again until results come (at most ~30 s).
+    # ready is dropped, so type again until results come (at most ~60 s on a busy machine).
     for _ in range(6):
         box.click()
         box.fill("")
         page.keyboard.type(term)  # Material's search listens to key events, not to programmatic fills
         try:
-            page.wait_for_selector(".md-search-result__item", timeout=5000)
+            page.wait_for_selector(".md-search-result__item", timeout=10000)
             break
         except PlaywrightTimeout:
             continue
