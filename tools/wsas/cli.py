@@ -12,6 +12,8 @@ from pathlib import Path
 
 from . import __version__
 from .errors import Error, InputError, UnreadableError
+from .batch_cli import add_arguments as add_batch_arguments, run_score, run_validate
+from .bulletin.cli import register as register_bulletin
 from .check import check_log
 from .deadlines import WorkflowError, parse_date
 from .lint import lint_file
@@ -21,11 +23,8 @@ from .schedule import as_ics, as_table, build_schedule
 from .workdays import CalendarRangeError
 from .output import dumps, write_atomic
 from .reading import load_document, load_json_file
-from .rubrics import Catalogue, RubricError, load_rubric, published_catalogue, published_paths, read_rubric
-from .rules import fmt
+from .rubrics import RubricError, catalogue_with, load_rubric, published_paths
 from .schemas import bundle
-from .scoring import score_valid
-from .validation import validate
 
 OK, INVALID, UNREADABLE = 0, 1, 2
 
@@ -54,17 +53,10 @@ def _parser() -> argparse.ArgumentParser:
     lint.add_argument("--format", choices=["text", "json"], default="text")
     lint.set_defaults(run=run_lint)
 
-    for name, helptext, runner in (("validate", "校验填报 / validate submissions", run_validate),
-                                   ("score", "评分 / score submissions", run_score)):
+    for name, helptext, runner in (("validate", "校验填报（文件、目录、JSON Lines）/ validate submissions", run_validate),
+                                   ("score", "评分（文件、目录、JSON Lines）/ score submissions", run_score)):
         command = commands.add_parser(name, help=helptext)
-        command.add_argument("files", nargs="+", metavar="SUBMISSION", help="填报 JSON 文件")
-        command.add_argument("--format", choices=["text", "json"], default="text")
-        command.add_argument("--rubric", action="append", default=[], metavar="FILE",
-                             help="另加一份评估表文件（例如草稿），与已发布评估表一并使用")
-        if name == "score":
-            command.add_argument("--output", "-o", metavar="FILE", help="把结果写入文件（原子写入）")
-            command.add_argument("--program", action="append", default=[], metavar="FILE",
-                                 help="另加一份方案文件（例如采用单位规定了分数线的分级），用于等级与结果运用")
+        add_batch_arguments(command, scoring=name == "score")
         command.set_defaults(run=runner)
 
     schedule = commands.add_parser("schedule", help="方案日程 / the calendar of a program instance")
@@ -113,6 +105,7 @@ def _parser() -> argparse.ArgumentParser:
     site_serve = site_commands.add_parser("serve", help="生成手册并本地预览（mkdocs serve）/ build, then preview locally")
     site_serve.add_argument("--dev-addr", default="127.0.0.1:8000", metavar="IP:PORT", help="预览地址，缺省 127.0.0.1:8000")
     site_serve.set_defaults(run=run_site_serve)
+    register_bulletin(commands)
     return parser
 
 
@@ -161,102 +154,6 @@ def _print_lint(report) -> None:
     for finding in report.findings:
         tag = {"error": "错误 error", "covered": f"勘误 {finding.erratum} covered", "warning": "提示 warning"}[finding.severity]
         print(f"  [{tag}] {finding.code} {finding.pointer}: {finding.message} / {finding.message_en}")
-
-
-def _catalogue(extra: list[str]) -> Catalogue:
-    rubrics = list(published_catalogue())
-    for path in extra:
-        rubrics.append(read_rubric(path))
-    return Catalogue(rubrics)
-
-
-def _check(path: str, catalogue: Catalogue):
-    """(document, errors, unreadable) of one submission file."""
-    try:
-        document = load_json_file(path)
-    except UnreadableError as exc:
-        return None, [exc.error], True
-    except InputError as exc:
-        return None, [exc.error], False
-    return document, [e.located(path) for e in validate(document, catalogue)], False
-
-
-def run_validate(args) -> int:
-    try:
-        catalogue = _catalogue(args.rubric)
-    except RubricError as exc:
-        return _rubric_failure(exc)
-    status = OK
-    valid = 0
-    for path in args.files:
-        _, errors, unreadable = _check(path, catalogue)
-        status = max(status, UNREADABLE if unreadable else INVALID if errors else OK)
-        valid += not errors
-        if args.format == "json":
-            print(dumps({"file": path, "valid": not errors, "errors": [e.as_dict() for e in errors]}, indent=None))
-        elif errors:
-            for error in errors:
-                print(error)
-        else:
-            print(f"{path}: 有效 valid")
-    if args.format == "text":
-        print(f"合计 {len(args.files)} 份：有效 {valid}，无效 {len(args.files) - valid} / "
-              f"{len(args.files)} file(s): {valid} valid, {len(args.files) - valid} invalid", file=sys.stderr)
-    return status
-
-
-def run_score(args) -> int:
-    try:
-        catalogue = _catalogue(args.rubric)
-        extra_programs = [load_program(path) for path in args.program]
-    except RubricError as exc:
-        return _rubric_failure(exc)
-    status, results = OK, []
-    for path in args.files:
-        document, errors, unreadable = _check(path, catalogue)
-        if errors:
-            status = max(status, UNREADABLE if unreadable else INVALID)
-            for error in errors:
-                print(error, file=sys.stderr)
-            continue
-        results.append((path, score_valid(document, catalogue.get(document["rubric"]), extra_programs)))
-    if args.format == "json":
-        if len(args.files) == 1:
-            text = dumps(results[0][1]) + "\n" if results else ""
-        else:
-            text = "".join(dumps(result, indent=None) + "\n" for _, result in results)
-    else:
-        text = "".join(summary(path, result, catalogue) for path, result in results)
-    if args.output:
-        if results:  # an output file is written whole or not at all
-            write_atomic(args.output, text)
-    else:
-        sys.stdout.write(text)
-    return status
-
-
-def summary(path: str, result: dict, catalogue: Catalogue) -> str:
-    """A human summary of one result: totals, outcome and every deduction with its reason."""
-    rubric = catalogue.get(result["rubric"])
-    titles = {n["id"]: n.get("title", "（原文缺失）") for s in rubric.data["sections"] for n in [s, *s["items"]]}
-    lines = [f"{path}: {result['subject']['name']} · {result['period']} · {rubric.data['title']}（{rubric.id} {rubric.version}）"]
-    parts = result["sections"] if len(result["sections"]) > 1 else result["items"]
-    for part in parts:
-        na = f"，缺项 {fmt(part['notApplicablePoints'])}" if part["notApplicablePoints"] else ""
-        lines.append(f"  {part['id']} {titles.get(part['id'], '')}: {fmt(part['awarded'])}/{fmt(part['points'])}{na}")
-    for line in result["criteria"]:
-        if line["deducted"] or line["notApplicable"]:
-            reason = f"；原因：{line['reason']}" if line.get("reason") else ""
-            lines.append(f"  - {line['id']} −{fmt(line['deducted'])}: {line['explanation']}{reason}")
-    outcome = result["outcome"]["label"] if result["outcome"] else "无"
-    normalised = f"（实得 {fmt(result['total'])} / 应得 {fmt(result['maximum'])}）" if result["score"] != result["total"] or result["notApplicablePoints"] else ""
-    veto = f"；否决：{'、'.join(result['vetoedBy'])}" if result["vetoedBy"] else ""
-    lines.append(f"  得分 score {fmt(result['score'])}{normalised}{veto}；结果 outcome：{outcome}")
-    if result.get("grade"):
-        lines.append(f"  等级 grade：{result['grade']['label']}（{result['grade']['program']}）")
-    for consequence in result.get("consequences", []):
-        lines.append(f"  结果运用 consequence（{consequence['program']}）：{consequence['effect']}")
-    return "\n".join(lines) + "\n\n"
 
 
 def _date_arg(text: str):
@@ -361,7 +258,7 @@ def run_xlsx_import(args) -> int:
     from .xlsx.report import as_json, as_text, output_paths, save
 
     try:
-        catalogue = _catalogue(args.rubric)
+        catalogue = catalogue_with(args.rubric)
     except RubricError as exc:
         return _rubric_failure(exc)
     except UnreadableError as exc:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
 
@@ -35,15 +36,31 @@ def dumps(value, indent: int | None = 2, exact: bool = True) -> str:
 
 def write_atomic(path: str | Path, text: str) -> None:
     """Write ``text`` to ``path`` so that readers see the old file or the whole new one, never a part."""
+    with atomic_file(path) as stream:
+        stream.write(text)
+
+
+@contextmanager
+def atomic_file(path: str | Path, encoding: str = "utf-8", newline: str | None = "\n"):
+    """A text stream into a temporary file beside ``path`` that replaces ``path`` only when the block
+    ends without an exception; on failure the temporary file is removed and ``path`` is untouched.
+    Lets a batch stream millions of lines to disk and still publish the output atomically."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
+        with os.fdopen(handle, "w", encoding=encoding, newline=newline) as stream:
+            yield stream
             stream.flush()
             os.fsync(stream.fileno())
+        os.chmod(temporary, 0o666 & ~_umask())
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

@@ -124,6 +124,11 @@ def published_catalogue() -> Catalogue:
     return _published
 
 
+def catalogue_with(extra_files) -> Catalogue:
+    """The published rubrics plus rubric files given on a command line (e.g. drafts)."""
+    return Catalogue(list(published_catalogue()) + [read_rubric(path) for path in extra_files])
+
+
 def load_rubric(ref: str | Path) -> Rubric:
     """A published rubric by id (``shishi-2024/town``) or any rubric file by path."""
     text = str(ref)

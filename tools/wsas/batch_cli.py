@@ -1,0 +1,200 @@
+"""``wsas validate`` and ``wsas score`` over files, folders and JSON Lines, streaming.
+
+Every bad record is reported (file, line, JSON pointer, zh + en) and the rest
+are processed; a summary by rubric and error code ends the run. Outputs are
+streamed into temporary files and published atomically when the run ends.
+"""
+
+from __future__ import annotations
+
+import csv
+import sys
+from contextlib import ExitStack
+
+import orjson
+from tqdm import tqdm
+
+from .batch import CSV_COLUMNS, CheckerSpec, Summary, jobs_for, run
+from .output import atomic_file, dumps
+from .rubrics import RubricError
+from .sources import expand, is_lines, records, total_size
+
+OK, INVALID, UNREADABLE = 0, 1, 2
+
+
+def add_arguments(command, scoring: bool) -> None:
+    command.add_argument("files", nargs="+", metavar="INPUT",
+                         help="填报 JSON 文件、JSON Lines 文件（.jsonl，每行一份）、目录（递归查找 .json/.jsonl）或 -（标准输入，JSON Lines）")
+    command.add_argument("--format", choices=["text", "json"], default=None,
+                         help="标准输出格式；缺省为 text（score 指定了 --jsonl/--csv 时缺省不输出逐条结果）")
+    command.add_argument("--rubric", action="append", default=[], metavar="FILE",
+                         help="另加一份评估表文件（例如草稿），与已发布评估表一并使用")
+    command.add_argument("--jobs", "-j", type=int, default=None, metavar="N",
+                         help="工作进程数；缺省在输入较大（≥8 MiB）时每个 CPU 核一个，否则 1")
+    command.add_argument("--quiet", "-q", action="store_true", help="不显示进度条和汇总（错误仍逐条输出）")
+    command.add_argument("--summary", metavar="FILE", help="把汇总写成 JSON 文件（原子写入）")
+    if scoring:
+        command.add_argument("--output", "-o", metavar="FILE", help="把标准输出的内容改写入文件（原子写入；没有任何结果时不写）")
+        command.add_argument("--jsonl", metavar="FILE", help="评分结果写成 JSON Lines（每行一份结果文档，原子写入）")
+        command.add_argument("--csv", metavar="FILE", help="得分汇总表 CSV（UTF-8 带 BOM，Excel/WPS 可直接打开；原子写入）")
+        command.add_argument("--program", action="append", default=[], metavar="FILE",
+                             help="另加一份方案文件（例如采用单位规定了分数线的分级），用于等级与结果运用")
+
+
+def run_validate(args) -> int:
+    return _run(args, scoring=False)
+
+
+def run_score(args) -> int:
+    return _run(args, scoring=True)
+
+
+def _run(args, scoring: bool) -> int:
+    files, missing = expand(args.files)
+    report = sys.stderr if scoring else sys.stdout
+    status = OK
+    for error in missing:
+        print(error, file=report)
+        status = UNREADABLE
+    if not files:
+        if not missing:
+            print("wsas: 没有找到任何 .json 或 .jsonl 文件 / no .json or .jsonl files found", file=sys.stderr)
+        return UNREADABLE
+    jsonl, table = (getattr(args, "jsonl", None), getattr(args, "csv", None)) if scoring else (None, None)
+    fmt = args.format or ("text" if not (jsonl or table) else None)
+    spec = CheckerSpec(tuple(args.rubric), tuple(getattr(args, "program", [])),
+                       scoring=scoring, results=bool(scoring and (jsonl or fmt == "json")),
+                       text=scoring and fmt == "text")
+    try:
+        checker = spec()
+    except RubricError as exc:
+        for error in exc.errors:
+            print(f"wsas: {error}", file=sys.stderr)
+        return UNREADABLE
+    named = {path for path in args.files if path in files}  # files named on the command line, not found in a folder
+    single_document = len(files) == 1 and not is_lines(files[0])
+    summary = Summary()
+    size = total_size(files)
+    jobs = jobs_for(args.jobs, size)
+    try:
+        with ExitStack() as stack:
+            out = _Outputs(stack, args, scoring, jsonl, table, fmt)
+            progress = stack.enter_context(tqdm(total=size, unit="B", unit_scale=True, leave=False,
+                                                disable=args.quiet or not sys.stderr.isatty() or None,
+                                                desc="校验评分" if scoring else "校验"))
+            make = (lambda: checker) if jobs == 1 else spec
+            for outcome in run(records(files), make, jobs):
+                summary.add(outcome)
+                progress.update(outcome.size)
+                if outcome.errors:
+                    unopened = outcome.file in named and outcome.line is None and \
+                        outcome.errors[0].code == "unreadable"
+                    status = max(status, UNREADABLE if unopened else INVALID)
+                    if fmt == "json" and not scoring:
+                        out.write_stdout(dumps(_record_report(outcome), indent=None) + "\n")
+                    else:
+                        for error in outcome.errors:
+                            _say(progress, str(error), report)
+                    continue
+                if not scoring:
+                    if fmt == "json":
+                        out.write_stdout(dumps(_record_report(outcome), indent=None) + "\n")
+                    elif fmt == "text" and outcome.line is None:
+                        out.write_stdout(f"{outcome.file}: 有效 valid\n")
+                    continue
+                out.result(outcome, single_document)
+            out.finish(summary if args.summary else None)
+    except OSError as exc:
+        print(f"wsas: 无法写入输出 / cannot write an output: {exc}", file=sys.stderr)
+        return UNREADABLE
+    if not args.quiet:
+        print(summary.text(), file=sys.stderr)
+    return status
+
+
+def _say(progress, text: str, stream) -> None:
+    """A line of output that does not tear the progress bar apart."""
+    if progress.disable:
+        print(text, file=stream)
+    else:
+        progress.write(text, file=stream)
+
+
+def _record_report(outcome) -> dict:
+    report = {"file": outcome.file}
+    if outcome.line is not None:
+        report["line"] = outcome.line
+    report.update(valid=outcome.valid, errors=[error.as_dict() for error in outcome.errors])
+    if outcome.rubric:
+        report["rubric"] = outcome.rubric
+    return report
+
+
+class _Outputs:
+    """The run's outputs: standard output (or ``--output``), ``--jsonl``, ``--csv``, ``--summary``.
+
+    Files are streamed into temporary files that replace their targets only when the run completes;
+    the ``--output`` file is not written at all when no record was scored (as before batches existed).
+    """
+
+    def __init__(self, stack: ExitStack, args, scoring: bool, jsonl: str | None, table: str | None, fmt: str | None):
+        self.fmt = fmt
+        self.scored = 0
+        self._stack = stack
+        self._output_path = getattr(args, "output", None)
+        self._stdout = None if self._output_path else sys.stdout
+        self._jsonl = stack.enter_context(atomic_file(jsonl)) if jsonl else None
+        self._csv = None
+        if table:
+            stream = stack.enter_context(atomic_file(table, encoding="utf-8-sig", newline=""))
+            self._csv = csv.writer(stream)
+            self._csv.writerow(CSV_COLUMNS)
+        self._summary_path = args.summary
+
+    def write_stdout(self, text: str) -> None:
+        if self._stdout is None:
+            self._stdout = self._stack.enter_context(_DiscardIfEmpty(self._output_path))
+        self._stdout.write(text)
+
+    def result(self, outcome, single_document: bool) -> None:
+        self.scored += 1
+        if self._jsonl is not None:
+            self._jsonl.write(outcome.result_json.decode("utf-8"))
+        if self._csv is not None:
+            row = dict(outcome.totals, 文件=outcome.file, 行="" if outcome.line is None else outcome.line)
+            self._csv.writerow([row[column] for column in CSV_COLUMNS])
+        if self.fmt == "json":
+            if single_document:
+                self.write_stdout(dumps(orjson.loads(outcome.result_json)) + "\n")
+            else:
+                self.write_stdout(outcome.result_json.decode("utf-8"))
+        elif self.fmt == "text":
+            self.write_stdout(outcome.text)
+
+    def finish(self, summary: Summary | None) -> None:
+        if summary is not None:
+            with atomic_file(self._summary_path) as stream:
+                stream.write(dumps(summary.as_dict()) + "\n")
+
+
+class _DiscardIfEmpty:
+    """An atomic output file that is published only if something was written to it."""
+
+    def __init__(self, path: str):
+        self._path = path
+        self._context = None
+        self._stream = None
+
+    def __enter__(self):
+        return self
+
+    def write(self, text: str) -> None:
+        if self._stream is None:
+            self._context = atomic_file(self._path)
+            self._stream = self._context.__enter__()
+        self._stream.write(text)
+
+    def __exit__(self, *exc_info):
+        if self._context is not None:
+            return self._context.__exit__(*exc_info)
+        return False

@@ -1,0 +1,152 @@
+"""Where batch records come from: files, folders and JSON Lines, read as a stream.
+
+A record is the raw bytes of one document plus its location (file, line).
+Anything that keeps a record from being read — an unreadable file in a
+folder, an empty file, an over-long line — becomes a record carrying an
+:class:`~wsas.errors.Error` instead, so the batch reports it and goes on.
+Nothing is decoded or parsed here; that is the checker's job.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+
+from .errors import Error, UnreadableError
+from .reading import BOM, MAX_BYTES, read_bytes
+
+LINE_SUFFIXES = (".jsonl", ".ndjson")
+DOCUMENT_SUFFIXES = (".json",)
+STDIN = "-"
+
+
+@dataclass(frozen=True)
+class Record:
+    """One document to check: ``data`` is its bytes, or ``error`` says why there are none.
+
+    ``line`` is set for JSON Lines records (1-based); whole-file documents have none.
+    """
+
+    file: str
+    line: int | None
+    data: bytes | None = None
+    error: Error | None = None
+    size: int = 0  # bytes of input this record stands for, for progress
+
+
+def expand(paths: list[str]) -> tuple[list[str], list[Error]]:
+    """The files named by ``paths``: files as given, folders walked (sorted) for .json/.jsonl files.
+
+    Paths that do not exist are returned as errors (a usage problem of the command line).
+    """
+    files, missing = [], []
+    for path in paths:
+        if path == STDIN:
+            files.append(path)
+        elif os.path.isdir(path):
+            files.extend(_walk(path))
+        elif os.path.lexists(path):
+            files.append(path)
+        else:
+            missing.append(Error("unreadable", "文件不存在", "file not found", file=path))
+    return files, missing
+
+
+def _walk(folder: str) -> list[str]:
+    found = []
+    for root, dirs, names in os.walk(folder, onerror=lambda exc: found.append(exc)):
+        dirs.sort()
+        found.extend(os.path.join(root, name) for name in sorted(names)
+                     if name.lower().endswith(LINE_SUFFIXES + DOCUMENT_SUFFIXES) and not name.startswith("."))
+    # a sub-folder that cannot be listed is reported as an unreadable "file" so it is not silently skipped
+    return [item.filename if isinstance(item, OSError) else item for item in found]
+
+
+def is_lines(path: str) -> bool:
+    return path == STDIN or path.lower().endswith(LINE_SUFFIXES)
+
+
+def total_size(files: list[str]) -> int | None:
+    """Bytes to read, for a progress bar; None when unknown (standard input)."""
+    size = 0
+    for path in files:
+        if path == STDIN:
+            return None
+        try:
+            size += os.path.getsize(path)
+        except OSError:
+            pass
+    return size
+
+
+def records(files: list[str]):
+    """Every record of ``files`` in order, streaming: one line of a JSON Lines file in memory at a time."""
+    for path in files:
+        if is_lines(path):
+            yield from _line_records(path)
+        else:
+            yield _document_record(path)
+
+
+def _document_record(path: str) -> Record:
+    try:
+        if os.path.isdir(path):
+            raise UnreadableError(Error("unreadable", "无法列出目录内容", "cannot list the folder", file=path))
+        data = read_bytes(path)
+    except UnreadableError as exc:
+        return Record(path, None, error=exc.error)
+    except Exception as exc:  # InputError (too large) and anything else the file system raises
+        return Record(path, None, error=getattr(exc, "error", None) or
+                      Error("unreadable", f"无法读取：{exc}", f"cannot read: {exc}", file=path))
+    return Record(path, None, data=data, size=len(data))
+
+
+def _line_records(path: str):
+    try:
+        handle = sys.stdin.buffer if path == STDIN else open(path, "rb")
+    except IsADirectoryError:
+        yield Record(path, None, error=Error("unreadable", "是目录，不是文件", "is a folder, not a file", file=path))
+        return
+    except OSError as exc:
+        reason = "没有读取权限" if isinstance(exc, PermissionError) else f"无法读取：{exc.strerror}"
+        reason_en = "permission denied" if isinstance(exc, PermissionError) else f"cannot read: {exc.strerror}"
+        yield Record(path, None, error=Error("unreadable", reason, reason_en, file=path))
+        return
+    try:
+        yield from _lines_of(handle, path)
+    except OSError as exc:  # e.g. an I/O error half way through a file
+        yield Record(path, None, error=Error("unreadable", f"读取中断：{exc.strerror}", f"read failed: {exc.strerror}",
+                                             file=path))
+    finally:
+        if handle is not sys.stdin.buffer:
+            handle.close()
+
+
+def _lines_of(handle, path: str):
+    number, documents = 0, 0
+    while True:
+        raw = handle.readline(MAX_BYTES + 1)
+        if not raw:
+            break
+        number += 1
+        size = len(raw)
+        if len(raw) > MAX_BYTES and not raw.endswith(b"\n"):
+            while raw and not raw.endswith(b"\n"):  # skip the rest of the over-long line
+                raw = handle.readline(MAX_BYTES + 1)
+                size += len(raw)
+            documents += 1
+            yield Record(path, number, size=size, error=Error(
+                "too-large", f"该行超过 {MAX_BYTES // (1024 * 1024)} MiB 上限",
+                f"line exceeds the {MAX_BYTES // (1024 * 1024)} MiB limit", file=path, line=number))
+            continue
+        if number == 1 and raw.startswith(BOM):
+            raw = raw[len(BOM):]
+        data = raw.rstrip(b"\r\n")
+        if not data.strip():
+            continue  # blank lines separate nothing in JSON Lines; they are not records
+        documents += 1
+        yield Record(path, number, data=data, size=size)
+    if documents == 0:
+        yield Record(path, None, error=Error("empty", "文件中没有任何记录（空文件）", "the file holds no records (empty)",
+                                             file=path))
