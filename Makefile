@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 
-.PHONY: all test setup clean
+.PHONY: all test bench setup clean
 
 all: $(STAMP) $(NODE_STAMP)
 	$(BIN)/wsas lint
@@ -25,6 +25,11 @@ all: $(STAMP) $(NODE_STAMP)
 test: $(STAMP) $(NODE_STAMP)
 	node --test tests/js/
 	$(BIN)/python -m pytest
+
+# Batch throughput and memory (not part of the tests): figures and ratios against the targets.
+bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
+	$(BIN)/python benchmarks/throughput.py $(BENCH_ARGS)
 
 setup: $(STAMP)
 
