@@ -24,7 +24,8 @@ from .schemas import NAMES, load_schema, schema_id
 # A run of 16 digits/dots may hold a number with more significant digits than a double keeps (15), or a
 # long code inside a string: either way the reference reader decides. Shorter numbers read exactly, except
 # extreme exponents, which the float checks in _responses_valid send to the reference reader.
-_LONG_NUMBER = re.compile(rb"[0-9.]{16}")
+_DIGITS_AS_ZERO = bytes.maketrans(b"123456789.", b"0000000000")
+_LONG_RUN = b"0" * 16
 # Every key of a JSON text ends with a quote followed by a colon; a count above the parsed keys means a
 # duplicate key (orjson keeps the last one silently) or the pair inside a string (then: slow path).
 _KEY_END = re.compile(rb'"[ \t\r\n]*:')
@@ -44,11 +45,10 @@ class FastPath:
         self.catalogue = catalogue
         self.schema = _validator()
         self._criteria = {rubric.id: _criteria_table(rubric) for rubric in catalogue}
-        self._memo: dict = {}
 
     def valid_document(self, data: bytes) -> tuple[dict, Rubric] | None:
         """(submission, rubric) when ``data`` is certainly a valid submission, else None."""
-        if _LONG_NUMBER.search(data):
+        if _LONG_RUN in data.translate(_DIGITS_AS_ZERO):  # digits and dots all read "0": one substring search
             return None
         try:
             document = orjson.loads(data)
@@ -70,42 +70,49 @@ class FastPath:
         if len(responses) != len(table) or responses.keys() != table.keys():
             return False
         applicable = False
-        memo = self._memo
         for criterion_id, response in responses.items():
+            expected, may_skip, scores, fits = table[criterion_id]
             if "notApplicable" in response:
-                if not table[criterion_id][1]:
+                if not may_skip:
                     return False
                 continue
-            expected, _, points, step = table[criterion_id]
             if expected not in response:
                 return False
             value = response[expected]
             if type(value) is float and not _EXACT_FLOAT_MIN <= abs(value) < _EXACT_FLOAT_MAX:
                 return False  # 0.0 may have been 1e-400 in the text, huge values 1e400: let the exact reader decide
-            if expected == "awarded":
-                key = (rubric.id, criterion_id, response["awarded"])
-                fits = memo.get(key)
-                if fits is None:
-                    value = num(response["awarded"])
-                    fits = value <= points and on_step(value, step)
-                    if len(memo) < _MEMO_LIMIT:
-                        memo[key] = fits
-                if not fits:
-                    return False
-            if points > 0:
-                applicable = True
+            if fits is not None and not fits(value):
+                return False
+            applicable = applicable or scores
         return applicable
 
 
 def _criteria_table(rubric: Rubric) -> dict:
-    """criterion id → (expected response key, may be not applicable, points, judgement step)."""
+    """criterion id → (expected response key, may be not applicable, has points, judgement range check)."""
     table = {}
     for criterion_id, placement in rubric.criteria.items():
         criterion, rule = placement.criterion, placement.criterion["rule"]
         may_skip = bool(rubric.scoring["notApplicable"]) and not criterion.get("mandatory") and rule["kind"] != "veto"
-        step = step_of(rule) if rule["kind"] == "judgement" else Decimal(1)
-        table[criterion_id] = (VALUE_KEY[rule["kind"]], may_skip, num(criterion["points"]), step)
+        points = num(criterion["points"])
+        fits = _JudgementRange(points, step_of(rule)) if rule["kind"] == "judgement" else None
+        table[criterion_id] = (VALUE_KEY[rule["kind"]], may_skip, points > 0, fits)
     return table
+
+
+class _JudgementRange:
+    """Whether an awarded value is within the points and on the step; remembered per distinct value."""
+
+    def __init__(self, points: Decimal, step: Decimal):
+        self.points, self.step, self.known = points, step, {}
+
+    def __call__(self, value) -> bool:
+        fits = self.known.get(value)
+        if fits is None:
+            exact = num(value)
+            fits = exact <= self.points and on_step(exact, self.step)
+            if len(self.known) < _MEMO_LIMIT:
+                self.known[value] = fits
+        return fits
 
 
 def _key_count(document: dict) -> int:
