@@ -9,6 +9,8 @@ memory does not grow with the batch.
 
 from __future__ import annotations
 
+import csv
+import io
 import multiprocessing
 import os
 from collections import Counter
@@ -19,15 +21,14 @@ import orjson
 
 from .errors import Error, InputError
 from .fastpath import FastPath
-from .output import plain
+from .output import dumps, plain
 from .reading import decode, load_json_text
 from .result_text import summary
 from .rubrics import Catalogue, catalogue_with
 from .scoring import score_valid
-from .sources import Record
+from .sources import Record, Segment
 from .validation import validate
 
-CHUNK = 500  # records per message to a worker process
 PARALLEL_FROM_BYTES = 8 * 1024 * 1024  # below this, starting processes costs more than it saves
 
 
@@ -49,16 +50,37 @@ class Outcome:
         return not self.errors
 
 
+@dataclass
+class Chunk:
+    """What a segment of records became, ready to write: the per-record output for standard output
+    (``stdout``) and for the error report (``report``), result lines, CSV rows, and counts. Only the
+    invalid outcomes travel as objects; valid records are counted."""
+
+    invalid: list[Outcome] = field(default_factory=list)
+    valid_by_rubric: Counter = field(default_factory=Counter)
+    stdout: list[str] = field(default_factory=list)
+    results: bytes = b""
+    rows: str = ""
+    size: int = 0
+
+
+@dataclass(frozen=True)
+class Formats:
+    """Which outputs a run wants, decided once by the command line."""
+
+    scoring: bool = False  # compute results (score) or only validity (validate)
+    stdout: str | None = "text"  # "text", "json" or None: what each record prints on standard output
+    results: bool = False  # result documents as JSON lines (for --jsonl or score --format json)
+    rows: bool = False  # CSV rows (for --csv)
+
+
 class Checker:
     """Validates (and scores) records against a catalogue: fast path first, reference path for errors."""
 
-    def __init__(self, catalogue: Catalogue, extra_programs: list | None = None, scoring: bool = False,
-                 results: bool = False, text: bool = False):
+    def __init__(self, catalogue: Catalogue, extra_programs: list | None = None, formats: Formats = Formats()):
         self.catalogue = catalogue
         self.extra_programs = extra_programs or []
-        self.scoring = scoring or results or text
-        self.results = results
-        self.text = text
+        self.formats = formats
         self.fast = FastPath(catalogue)
 
     def outcome(self, record: Record) -> Outcome:
@@ -75,15 +97,47 @@ class Checker:
                                errors, size=record.size)
             rubric = self.catalogue.get(document["rubric"])
         outcome = Outcome(record.file, record.line, rubric.id, [], size=record.size)
-        if self.scoring:
+        if self.formats.scoring:
             result = score_valid(document, rubric, self.extra_programs)
-            outcome.totals = totals_of(result)
-            if self.results:
+            if self.formats.rows:
+                outcome.totals = totals_of(result)
+            if self.formats.results:
                 outcome.result_json = result_line(result)
-            if self.text:
+            if self.formats.stdout == "text":
                 outcome.text = summary(record.file if record.line is None else f"{record.file}:{record.line}",
                                        result, self.catalogue)
         return outcome
+
+    def chunk(self, segment: Segment) -> Chunk:
+        """Check (and score) every record of ``segment``; the outputs come back joined in input order."""
+        chunk, results = Chunk(size=segment.size), []
+        table = io.StringIO()
+        rows = csv.writer(table)
+        for record in segment.records():
+            outcome = self.outcome(record)
+            if outcome.errors:
+                chunk.invalid.append(outcome)
+                if self.formats.stdout == "json" and not self.formats.scoring:
+                    chunk.stdout.append(dumps(record_report(outcome), indent=None) + "\n")
+                elif not self.formats.scoring:
+                    chunk.stdout.extend(f"{error}\n" for error in outcome.errors)
+                continue
+            chunk.valid_by_rubric[outcome.rubric] += 1
+            if not self.formats.scoring:
+                if self.formats.stdout == "json":
+                    chunk.stdout.append(dumps(record_report(outcome), indent=None) + "\n")
+                elif self.formats.stdout == "text" and outcome.line is None:
+                    chunk.stdout.append(f"{outcome.file}: 有效 valid\n")
+                continue
+            if outcome.text is not None:
+                chunk.stdout.append(outcome.text)
+            if outcome.result_json is not None:
+                results.append(outcome.result_json)
+            if outcome.totals is not None:
+                row = dict(outcome.totals, 文件=outcome.file, 行="" if outcome.line is None else outcome.line)
+                rows.writerow([row[column] for column in CSV_COLUMNS])
+        chunk.results, chunk.rows = b"".join(results), table.getvalue()
+        return chunk
 
     def _reference(self, record: Record):
         """The reference reader and validator: exact decimals and every error, translated and located."""
@@ -92,6 +146,17 @@ class Checker:
         except InputError as exc:
             return None, [_at_line(exc.error, record)]
         return document, [_at_line(error.located(record.file), record) for error in validate(document, self.catalogue)]
+
+
+def record_report(outcome: Outcome) -> dict:
+    """One record's verdict as ``validate --format json`` prints it."""
+    report = {"file": outcome.file}
+    if outcome.line is not None:
+        report["line"] = outcome.line
+    report.update(valid=outcome.valid, errors=[error.as_dict() for error in outcome.errors])
+    if outcome.rubric:
+        report["rubric"] = outcome.rubric
+    return report
 
 
 def _at_line(error: Error, record: Record) -> Error:
@@ -153,6 +218,13 @@ class Summary:
     invalid_by_rubric: Counter = field(default_factory=Counter)
     by_code: Counter = field(default_factory=Counter)
 
+    def add_chunk(self, chunk: Chunk) -> None:
+        for rubric, count in chunk.valid_by_rubric.items():
+            self.by_rubric[rubric] += count
+            self.valid += count
+        for outcome in chunk.invalid:
+            self.add(outcome)
+
     def add(self, outcome: Outcome) -> None:
         rubric = outcome.rubric or "（未知评估表 unknown）"
         self.by_rubric[rubric] += 1
@@ -191,14 +263,12 @@ class CheckerSpec:
 
     rubric_files: tuple[str, ...] = ()
     program_files: tuple[str, ...] = ()
-    scoring: bool = False
-    results: bool = False
-    text: bool = False
+    formats: Formats = Formats()
 
     def __call__(self) -> Checker:
         from .programs import load_program
         return Checker(catalogue_with(self.rubric_files), [load_program(path) for path in self.program_files],
-                       self.scoring, self.results, self.text)
+                       self.formats)
 
 
 def jobs_for(requested: int | None, input_bytes: int | None) -> int:
@@ -210,34 +280,24 @@ def jobs_for(requested: int | None, input_bytes: int | None) -> int:
     return max(1, min(os.cpu_count() or 1, 8))
 
 
-def run(records, make_checker, jobs: int = 1):
-    """Outcomes of ``records`` in input order; ``make_checker()`` builds a Checker in each process."""
+def run(segments, make_checker, jobs: int = 1):
+    """A :class:`Chunk` per segment, in input order; ``make_checker()`` builds a Checker in each
+    process. Only a few segments are ever in flight, so memory stays flat on any batch."""
     if jobs <= 1:
         checker = make_checker()
-        for record in records:
-            yield checker.outcome(record)
+        for segment in segments:
+            yield checker.chunk(segment)
         return
     context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
     with context.Pool(jobs, initializer=_start_worker, initargs=(make_checker,)) as pool:
         pending = []
-        window = jobs * 3  # chunks in flight: enough to keep workers busy, few enough to bound memory
-        for chunk in _chunks(records):
-            pending.append(pool.apply_async(_work, (chunk,)))
+        window = jobs * 2  # segments in flight: enough to keep workers busy, few enough to bound memory
+        for segment in segments:
+            pending.append(pool.apply_async(_work, (segment,)))
             if len(pending) >= window:
-                yield from pending.pop(0).get()
+                yield pending.pop(0).get()
         for job in pending:
-            yield from job.get()
-
-
-def _chunks(records):
-    chunk = []
-    for record in records:
-        chunk.append(record)
-        if len(chunk) >= CHUNK:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
+            yield job.get()
 
 
 _worker_checker: Checker | None = None
@@ -248,5 +308,5 @@ def _start_worker(make_checker) -> None:
     _worker_checker = make_checker()
 
 
-def _work(chunk: list[Record]) -> list[Outcome]:
-    return [_worker_checker.outcome(record) for record in chunk]
+def _work(segment: Segment) -> Chunk:
+    return _worker_checker.chunk(segment)

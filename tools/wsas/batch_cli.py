@@ -14,10 +14,10 @@ from contextlib import ExitStack
 import orjson
 from tqdm import tqdm
 
-from .batch import CSV_COLUMNS, CheckerSpec, Summary, jobs_for, run
+from .batch import CSV_COLUMNS, CheckerSpec, Formats, Summary, jobs_for, run
 from .output import atomic_file, dumps
 from .rubrics import RubricError
-from .sources import expand, is_lines, records, total_size
+from .sources import expand, is_lines, segments, total_size
 
 OK, INVALID, UNREADABLE = 0, 1, 2
 
@@ -62,9 +62,8 @@ def _run(args, scoring: bool) -> int:
         return UNREADABLE
     jsonl, table = (getattr(args, "jsonl", None), getattr(args, "csv", None)) if scoring else (None, None)
     fmt = args.format or ("text" if not (jsonl or table) else None)
-    spec = CheckerSpec(tuple(args.rubric), tuple(getattr(args, "program", [])),
-                       scoring=scoring, results=bool(scoring and (jsonl or fmt == "json")),
-                       text=scoring and fmt == "text")
+    formats = Formats(scoring=scoring, stdout=fmt, results=bool(scoring and (jsonl or fmt == "json")), rows=bool(table))
+    spec = CheckerSpec(tuple(args.rubric), tuple(getattr(args, "program", [])), formats)
     try:
         checker = spec()
     except RubricError as exc:
@@ -78,31 +77,22 @@ def _run(args, scoring: bool) -> int:
     jobs = jobs_for(args.jobs, size)
     try:
         with ExitStack() as stack:
-            out = _Outputs(stack, args, scoring, jsonl, table, fmt)
+            out = _Outputs(stack, args, jsonl, table, fmt)
             progress = stack.enter_context(tqdm(total=size, unit="B", unit_scale=True, leave=False,
                                                 disable=args.quiet or not sys.stderr.isatty() or None,
                                                 desc="校验评分" if scoring else "校验"))
-            make = (lambda: checker) if jobs == 1 else spec
-            for outcome in run(records(files), make, jobs):
-                summary.add(outcome)
-                progress.update(outcome.size)
-                if outcome.errors:
-                    unopened = outcome.file in named and outcome.line is None and \
-                        outcome.errors[0].code == "unreadable"
+            for chunk in run(segments(files), (lambda: checker) if jobs == 1 else spec, jobs):
+                summary.add_chunk(chunk)
+                progress.update(chunk.size)
+                for outcome in chunk.invalid:
+                    unopened = outcome.file in named and outcome.line is None and outcome.errors[0].code == "unreadable"
                     status = max(status, UNREADABLE if unopened else INVALID)
-                    if fmt == "json" and not scoring:
-                        out.write_stdout(dumps(_record_report(outcome), indent=None) + "\n")
-                    else:
+                    if scoring:
                         for error in outcome.errors:
-                            _say(progress, str(error), report)
-                    continue
-                if not scoring:
-                    if fmt == "json":
-                        out.write_stdout(dumps(_record_report(outcome), indent=None) + "\n")
-                    elif fmt == "text" and outcome.line is None:
-                        out.write_stdout(f"{outcome.file}: 有效 valid\n")
-                    continue
-                out.result(outcome, single_document)
+                            _say(progress, str(error), sys.stderr)
+                if chunk.stdout:
+                    out.write_stdout("".join(chunk.stdout), progress)
+                out.results(chunk, single_document, progress)
             out.finish(summary if args.summary else None)
     except OSError as exc:
         print(f"wsas: 无法写入输出 / cannot write an output: {exc}", file=sys.stderr)
@@ -120,16 +110,6 @@ def _say(progress, text: str, stream) -> None:
         progress.write(text, file=stream)
 
 
-def _record_report(outcome) -> dict:
-    report = {"file": outcome.file}
-    if outcome.line is not None:
-        report["line"] = outcome.line
-    report.update(valid=outcome.valid, errors=[error.as_dict() for error in outcome.errors])
-    if outcome.rubric:
-        report["rubric"] = outcome.rubric
-    return report
-
-
 class _Outputs:
     """The run's outputs: standard output (or ``--output``), ``--jsonl``, ``--csv``, ``--summary``.
 
@@ -137,39 +117,37 @@ class _Outputs:
     the ``--output`` file is not written at all when no record was scored (as before batches existed).
     """
 
-    def __init__(self, stack: ExitStack, args, scoring: bool, jsonl: str | None, table: str | None, fmt: str | None):
+    def __init__(self, stack: ExitStack, args, jsonl: str | None, table: str | None, fmt: str | None):
         self.fmt = fmt
-        self.scored = 0
         self._stack = stack
         self._output_path = getattr(args, "output", None)
         self._stdout = None if self._output_path else sys.stdout
-        self._jsonl = stack.enter_context(atomic_file(jsonl)) if jsonl else None
+        self._jsonl = stack.enter_context(atomic_file(jsonl, encoding=None)) if jsonl else None
         self._csv = None
         if table:
-            stream = stack.enter_context(atomic_file(table, encoding="utf-8-sig", newline=""))
-            self._csv = csv.writer(stream)
-            self._csv.writerow(CSV_COLUMNS)
+            self._csv = stack.enter_context(atomic_file(table, encoding="utf-8-sig", newline=""))
+            csv.writer(self._csv).writerow(CSV_COLUMNS)
         self._summary_path = args.summary
 
-    def write_stdout(self, text: str) -> None:
+    def write_stdout(self, text: str, progress=None) -> None:
         if self._stdout is None:
             self._stdout = self._stack.enter_context(_DiscardIfEmpty(self._output_path))
-        self._stdout.write(text)
+        if self._stdout is sys.stdout and progress is not None and not progress.disable:
+            progress.write(text.rstrip("\n"), file=sys.stdout)  # keeps the bar on stderr intact
+        else:
+            self._stdout.write(text)
 
-    def result(self, outcome, single_document: bool) -> None:
-        self.scored += 1
+    def results(self, chunk, single_document: bool, progress=None) -> None:
+        """A chunk's result lines and CSV rows, written as they come."""
         if self._jsonl is not None:
-            self._jsonl.write(outcome.result_json.decode("utf-8"))
+            self._jsonl.write(chunk.results)
         if self._csv is not None:
-            row = dict(outcome.totals, 文件=outcome.file, 行="" if outcome.line is None else outcome.line)
-            self._csv.writerow([row[column] for column in CSV_COLUMNS])
-        if self.fmt == "json":
+            self._csv.write(chunk.rows)
+        if self.fmt == "json" and chunk.results:
             if single_document:
-                self.write_stdout(dumps(orjson.loads(outcome.result_json)) + "\n")
+                self.write_stdout(dumps(orjson.loads(chunk.results)) + "\n", progress)
             else:
-                self.write_stdout(outcome.result_json.decode("utf-8"))
-        elif self.fmt == "text":
-            self.write_stdout(outcome.text)
+                self.write_stdout(chunk.results.decode("utf-8"), progress)
 
     def finish(self, summary: Summary | None) -> None:
         if summary is not None:

@@ -41,15 +41,17 @@ def write_atomic(path: str | Path, text: str) -> None:
 
 
 @contextmanager
-def atomic_file(path: str | Path, encoding: str = "utf-8", newline: str | None = "\n"):
-    """A text stream into a temporary file beside ``path`` that replaces ``path`` only when the block
-    ends without an exception; on failure the temporary file is removed and ``path`` is untouched.
-    Lets a batch stream millions of lines to disk and still publish the output atomically."""
+def atomic_file(path: str | Path, encoding: str | None = "utf-8", newline: str | None = "\n"):
+    """A stream into a temporary file beside ``path`` that replaces ``path`` only when the block ends
+    without an exception; on failure the temporary file is removed and ``path`` is untouched. Lets a
+    batch stream millions of lines to disk and still publish the output atomically. ``encoding=None``
+    gives a binary stream."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(handle, "w", encoding=encoding, newline=newline) as stream:
+        with (os.fdopen(handle, "wb") if encoding is None else
+              os.fdopen(handle, "w", encoding=encoding, newline=newline)) as stream:
             yield stream
             stream.flush()
             os.fsync(stream.fileno())

@@ -35,6 +35,32 @@ class Record:
     size: int = 0  # bytes of input this record stands for, for progress
 
 
+@dataclass(frozen=True)
+class Segment:
+    """A run of consecutive JSON Lines of one file (``first_line`` is the number of the first), or one
+    whole-file record. Segments are what the main process hands to workers: a few big byte strings
+    instead of many small records, so that reading stays cheap and workers do the splitting."""
+
+    file: str
+    first_line: int | None = None
+    lines: bytes = b""
+    record: Record | None = None
+    size: int = 0
+
+    def records(self):
+        """The segment's records; blank lines are skipped (they separate nothing in JSON Lines)."""
+        if self.record is not None:
+            yield self.record
+            return
+        for offset, raw in enumerate(self.lines.split(b"\n")):
+            data = raw.rstrip(b"\r")
+            if data.strip():
+                yield Record(self.file, self.first_line + offset, data=data, size=len(raw) + 1)
+
+
+SEGMENT_BYTES = 256 * 1024
+
+
 def expand(paths: list[str]) -> tuple[list[str], list[Error]]:
     """The files named by ``paths``: files as given, folders walked (sorted) for .json/.jsonl files.
 
@@ -81,12 +107,19 @@ def total_size(files: list[str]) -> int | None:
 
 
 def records(files: list[str]):
-    """Every record of ``files`` in order, streaming: one line of a JSON Lines file in memory at a time."""
+    """Every record of ``files`` in order, streaming: one segment of a JSON Lines file in memory at a time."""
+    for segment in segments(files):
+        yield from segment.records()
+
+
+def segments(files: list[str]):
+    """The :class:`Segment` s of ``files`` in order."""
     for path in files:
         if is_lines(path):
-            yield from _line_records(path)
+            yield from _line_segments(path)
         else:
-            yield _document_record(path)
+            record = _document_record(path)
+            yield Segment(path, record=record, size=record.size)
 
 
 def _document_record(path: str) -> Record:
@@ -102,51 +135,62 @@ def _document_record(path: str) -> Record:
     return Record(path, None, data=data, size=len(data))
 
 
-def _line_records(path: str):
+def _line_segments(path: str):
     try:
         handle = sys.stdin.buffer if path == STDIN else open(path, "rb")
     except IsADirectoryError:
-        yield Record(path, None, error=Error("unreadable", "是目录，不是文件", "is a folder, not a file", file=path))
+        yield _error_segment(path, Error("unreadable", "是目录，不是文件", "is a folder, not a file", file=path))
         return
     except OSError as exc:
         reason = "没有读取权限" if isinstance(exc, PermissionError) else f"无法读取：{exc.strerror}"
         reason_en = "permission denied" if isinstance(exc, PermissionError) else f"cannot read: {exc.strerror}"
-        yield Record(path, None, error=Error("unreadable", reason, reason_en, file=path))
+        yield _error_segment(path, Error("unreadable", reason, reason_en, file=path))
         return
     try:
-        yield from _lines_of(handle, path)
+        yield from _segments_of(handle, path)
     except OSError as exc:  # e.g. an I/O error half way through a file
-        yield Record(path, None, error=Error("unreadable", f"读取中断：{exc.strerror}", f"read failed: {exc.strerror}",
-                                             file=path))
+        yield _error_segment(path, Error("unreadable", f"读取中断：{exc.strerror}", f"read failed: {exc.strerror}",
+                                         file=path))
     finally:
         if handle is not sys.stdin.buffer:
             handle.close()
 
 
-def _lines_of(handle, path: str):
-    number, documents = 0, 0
+def _error_segment(path: str, error: Error, line: int | None = None, size: int = 0) -> Segment:
+    return Segment(path, record=Record(path, line, error=error, size=size), size=size)
+
+
+def _segments_of(handle, path: str):
+    """Lines gathered into blocks of about :data:`SEGMENT_BYTES`; an over-long line becomes an error
+    record of its own; a file with no record at all is reported as empty."""
+    block, first, number, size, anything = [], 1, 0, 0, False
     while True:
         raw = handle.readline(MAX_BYTES + 1)
         if not raw:
             break
         number += 1
-        size = len(raw)
-        if len(raw) > MAX_BYTES and not raw.endswith(b"\n"):
-            while raw and not raw.endswith(b"\n"):  # skip the rest of the over-long line
-                raw = handle.readline(MAX_BYTES + 1)
-                size += len(raw)
-            documents += 1
-            yield Record(path, number, size=size, error=Error(
-                "too-large", f"该行超过 {MAX_BYTES // (1024 * 1024)} MiB 上限",
-                f"line exceeds the {MAX_BYTES // (1024 * 1024)} MiB limit", file=path, line=number))
-            continue
         if number == 1 and raw.startswith(BOM):
             raw = raw[len(BOM):]
-        data = raw.rstrip(b"\r\n")
-        if not data.strip():
-            continue  # blank lines separate nothing in JSON Lines; they are not records
-        documents += 1
-        yield Record(path, number, data=data, size=size)
-    if documents == 0:
-        yield Record(path, None, error=Error("empty", "文件中没有任何记录（空文件）", "the file holds no records (empty)",
-                                             file=path))
+        if len(raw) > MAX_BYTES and not raw.endswith(b"\n"):
+            skipped = len(raw)
+            while raw and not raw.endswith(b"\n"):  # skip the rest of the over-long line
+                raw = handle.readline(MAX_BYTES + 1)
+                skipped += len(raw)
+            if block:
+                yield Segment(path, first, b"".join(block), size=size)
+            block, first, size, anything = [], number + 1, 0, True
+            yield _error_segment(path, Error("too-large", f"该行超过 {MAX_BYTES // (1024 * 1024)} MiB 上限",
+                                             f"line exceeds the {MAX_BYTES // (1024 * 1024)} MiB limit",
+                                             file=path, line=number), number, skipped)
+            continue
+        anything = anything or bool(raw.strip())
+        block.append(raw)
+        size += len(raw)
+        if size >= SEGMENT_BYTES:
+            yield Segment(path, first, b"".join(block), size=size)
+            block, first, size = [], number + 1, 0
+    if block:
+        yield Segment(path, first, b"".join(block), size=size)
+    if not anything:
+        yield _error_segment(path, Error("empty", "文件中没有任何记录（空文件）", "the file holds no records (empty)",
+                                         file=path))
