@@ -11,6 +11,7 @@ all: $(STAMP) $(NODE_STAMP)
 	$(BIN)/wsas lint
 	$(BIN)/wsas validate rubrics/*/examples/*.valid.json
 	$(BIN)/wsas score rubrics/*/examples/*.valid.json
+	$(BIN)/wsas score rubrics/*/examples/*.valid.json --jsonl build/examples.results.jsonl --csv build/examples.totals.csv
 	for log in rubrics/*/examples/eventlogs/ok.json; do \
 	  program=$$(basename $$(dirname $$(dirname $$(dirname $$log)))); \
 	  $(BIN)/wsas check $$program $$log || exit 1; \
