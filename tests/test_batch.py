@@ -87,6 +87,15 @@ def test_bom_crlf_and_blank_lines_are_read(tmp_path):
     assert "合计 3 条：有效 3，无效 0" in result.stderr
 
 
+def test_a_bom_inside_the_file_is_an_error(tmp_path):
+    good = lines_of(3)
+    batch = write_lines(tmp_path / "bom.jsonl", [good[0], "\ufeff" + good[1], good[2]], bom=True)
+    result = run_wsas("validate", batch)
+    assert result.returncode == 1
+    assert reported(result.stdout, batch) == [f"{batch}:2:1: [syntax] 行首有 BOM（只允许出现在文件开头） / "
+                                              "byte order mark at the start of a line (allowed only at the start of the file)"]
+
+
 def test_gbk_file_is_reported_line_by_line_and_ascii_lines_still_pass(tmp_path):
     good = lines_of(2)
     ascii_line = json.dumps(json.loads(good[1]))  # \u escapes: the same bytes in GBK and UTF-8

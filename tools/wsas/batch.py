@@ -22,7 +22,7 @@ import orjson
 from .errors import Error, InputError
 from .fastpath import FastPath
 from .output import dumps, plain
-from .reading import decode, load_json_text
+from .reading import BOM, decode, load_json_text
 from .result_text import summary
 from .rubrics import Catalogue, catalogue_with
 from .scoring import score_valid
@@ -141,6 +141,10 @@ class Checker:
 
     def _reference(self, record: Record):
         """The reference reader and validator: exact decimals and every error, translated and located."""
+        if record.line is not None and record.data.startswith(BOM):  # the file's own BOM is gone already
+            return None, [Error("syntax", "行首有 BOM（只允许出现在文件开头）",
+                                "byte order mark at the start of a line (allowed only at the start of the file)",
+                                file=record.file, line=record.line, column=1)]
         try:
             document = load_json_text(decode(record.data, record.file), record.file)
         except InputError as exc:
