@@ -16,7 +16,8 @@ from .output import dumps
 from .paths import schemas_dir
 
 BASE = "https://wsas.org/schemas/v1/"
-NAMES = ("defs", "rubric", "submission", "result", "conformance", "program", "eventlog")
+NAMES = ("defs", "rubric", "submission", "result", "conformance", "program", "eventlog",
+         "bulletin", "roster")
 RESPONSE_KEYS = ("awarded", "met", "findings", "rate", "triggered", "notApplicable")
 
 

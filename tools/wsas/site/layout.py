@@ -70,6 +70,17 @@ def eventlog_download(program_id: str, filename: str) -> str:
     return f"downloads/examples/{program_id}/eventlogs/{filename}"
 
 
+def bulletin_page(program_id: str) -> str:
+    """The handbook page showing the sample bulletin of a program."""
+    return f"bulletins/{program_id}-sample.md"
+
+
+def bulletin_download(program_id: str, period: str, suffix: str) -> str:
+    """Files of the sample bulletin: ``results.jsonl`` (its input), ``roster.json``, ``bulletin.json|html``
+    (no Markdown file: MkDocs would take it for a page)."""
+    return f"downloads/bulletins/{program_id}-{period}-sample.{suffix}"
+
+
 def conformance_download(relative: str) -> str:
     """``caps-tiers.json`` or ``workflows/schedule-haimen.json``."""
     return f"downloads/conformance/{relative}"

@@ -13,7 +13,7 @@ import yaml
 from ..programs import published_programs
 from ..rubrics import published_catalogue
 from ..schemas import NAMES
-from . import layout
+from . import bulletin_page, layout
 
 GUIDES = ("validate.md", "deploy.md")          # hand-written pages, in this order; others follow by name
 SPEC_ORDER = ("index.md", "concepts.md", "scoring.md", "validation.md", "errata.md", "versioning.md",
@@ -35,7 +35,7 @@ def nav(out: Path, guides: list[str]) -> list:
     rubrics = list(published_catalogue())
     return [
         {"首页": "index.md"},
-        *([{"使用指南": guides}] if guides else []),
+        {"使用指南": [*guides, {"季度通报（示例）": layout.bulletin_page(bulletin_page.PROGRAM)}]},
         {"方案": [{_program_label(p): layout.program_page(p.id)} for p in published_programs().values()]},
         {"评估表": [{r.data["title"]: layout.rubric_page(r.id)} for r in rubrics]},
         {"在线填报": [{f"{r.data['title']}": layout.form_page(r.id)} for r in rubrics]},
