@@ -16,6 +16,8 @@ all: $(STAMP) $(NODE_STAMP)
 	  program=$$(basename $$(dirname $$(dirname $$(dirname $$log)))); \
 	  $(BIN)/wsas check $$program $$log || exit 1; \
 	done
+	$(BIN)/wsas records check records/examples/hazards records/examples/hazards.valid.jsonl --as-of 2024-06-30
+	$(BIN)/wsas records lists records/examples/risks.valid.jsonl --kind risk-list --format csv -o build/risk-list.csv
 	$(BIN)/wsas schedule haimen-2022 --start 2021-01-01 --end 2022-12-31 --format ics --output build/haimen-2022.ics
 	$(BIN)/wsas schema bundle --output build/wsas.bundle.json
 	$(BIN)/wsas site build

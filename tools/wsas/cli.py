@@ -15,6 +15,7 @@ from .errors import Error, InputError, UnreadableError
 from .batch_cli import add_arguments as add_batch_arguments, run_score, run_validate
 from .bulletin.cli import register as register_bulletin
 from .check import check_log
+from .records.cli import register as register_records
 from .deadlines import WorkflowError, parse_date
 from .lint import lint_file
 from .program_lint import lint_program_file
@@ -106,6 +107,7 @@ def _parser() -> argparse.ArgumentParser:
     site_serve.add_argument("--dev-addr", default="127.0.0.1:8000", metavar="IP:PORT", help="预览地址，缺省 127.0.0.1:8000")
     site_serve.set_defaults(run=run_site_serve)
     register_bulletin(commands)
+    register_records(commands)
     return parser
 
 

@@ -9,7 +9,7 @@ _PACKAGE = Path(__file__).resolve().parent
 
 
 def data_root() -> Path:
-    """The folder holding ``schemas/`` and ``rubrics/``.
+    """The folder holding ``schemas/``, ``rubrics/`` and ``records/``.
 
     A wheel carries them under ``wsas/_data``; an editable install or a
     checkout reads them from the repository top level.
@@ -26,6 +26,11 @@ def schemas_dir() -> Path:
 
 def rubrics_dir() -> Path:
     return data_root() / "rubrics"
+
+
+def records_dir() -> Path:
+    """Record rules, cadences, code tables and example ledgers (``records/``)."""
+    return data_root() / "records"
 
 
 def sources_dir() -> Path | None:

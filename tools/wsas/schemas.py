@@ -17,7 +17,8 @@ from .paths import schemas_dir
 
 BASE = "https://wsas.org/schemas/v1/"
 NAMES = ("defs", "rubric", "submission", "result", "conformance", "program", "eventlog",
-         "bulletin", "roster")
+         "bulletin", "roster",
+         "hazard", "risk", "record-lists", "record-rules", "inspection", "cadences", "code-map")
 RESPONSE_KEYS = ("awarded", "met", "findings", "rate", "triggered", "notApplicable")
 
 
