@@ -2,21 +2,23 @@
 //
 //   node site_src/build-assets.mjs OUTDIR
 //
-// writes OUTDIR/wsas-form.js (one IIFE bundle, ES2020, of site_src/assets/js/form.mjs with
-// scorer.mjs, validator.mjs, ajv and decimal.js from node_modules) and OUTDIR/wsas-form.css
-// (a copy of site_src/assets/css/form.css). Runs offline: esbuild comes from node_modules
-// (`npm ci` in the repository root installs it).
+// writes OUTDIR/wsas-form.js (one IIFE bundle, ES2020, of site_src/assets/js/form.mjs — the
+// rubric forms, with scorer.mjs, validator.mjs, ajv and decimal.js from node_modules — and
+// hazard-form.mjs, the hazard-record form, sharing validator.mjs and ajv) and OUTDIR/wsas-form.css
+// (site_src/assets/css/form.css followed by hazard-form.css). Runs offline: esbuild comes from
+// node_modules (`npm ci` in the repository root installs it).
 
-import { copyFile, mkdir } from "node:fs/promises";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
-import { dirname, join, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, "..");
-const ENTRY = join(HERE, "assets", "js", "form.mjs");
-const STYLES = join(HERE, "assets", "css", "form.css");
+const SCRIPTS = join(HERE, "assets", "js");
+const ENTRIES = [join(SCRIPTS, "form.mjs"), join(SCRIPTS, "hazard-form.mjs")];
+const STYLES = [join(HERE, "assets", "css", "form.css"), join(HERE, "assets", "css", "hazard-form.css")];
 const JS_NAME = "wsas-form.js";
 const CSS_NAME = "wsas-form.css";
 
@@ -47,7 +49,7 @@ async function main() {
   if (!outArg || rest.length || outArg.startsWith("-")) {
     fail("用法 / usage: node site_src/build-assets.mjs OUTDIR");
   }
-  for (const [path, what] of [[ENTRY, "form code"], [STYLES, "form styles"]]) {
+  for (const [path, what] of [...ENTRIES.map((p) => [p, "form code"]), ...STYLES.map((p) => [p, "form styles"])]) {
     if (!existsSync(path)) fail(`找不到 ${what}：${path} / ${what} not found: ${path}`);
   }
   const out = resolve(outArg);
@@ -55,7 +57,13 @@ async function main() {
   await mkdir(out, { recursive: true });
   try {
     await esbuild.build({
-      entryPoints: [ENTRY],
+      // one bundle for every page: both forms start only where their element is on the page
+      stdin: {
+        contents: ENTRIES.map((path) => `import "./${basename(path)}";\n`).join(""),
+        resolveDir: SCRIPTS,
+        sourcefile: "wsas-handbook-forms.mjs",
+        loader: "js",
+      },
       outfile: join(out, JS_NAME),
       absWorkingDir: ROOT,
       nodePaths: [join(ROOT, "node_modules")],
@@ -68,13 +76,14 @@ async function main() {
       legalComments: "inline",
       charset: "utf8",
       logLevel: "warning",
-      banner: { js: "/* WSAS handbook forms — built by site_src/build-assets.mjs from site_src/assets/js/form.mjs */" },
+      banner: { js: "/* WSAS handbook forms — built by site_src/build-assets.mjs from site_src/assets/js/form.mjs and hazard-form.mjs */" },
     });
   } catch (error) {
     // esbuild has already printed the details
     fail(`打包失败 / bundling failed: ${error.message.split("\n")[0]}`);
   }
-  await copyFile(STYLES, join(out, CSS_NAME));
+  const styles = await Promise.all(STYLES.map((path) => readFile(path, "utf8")));
+  await writeFile(join(out, CSS_NAME), styles.map((text) => text.replace(/\n*$/, "\n")).join("\n"), "utf8");
   process.stdout.write(`${join(out, JS_NAME)}\n${join(out, CSS_NAME)}\n`);
 }
 

@@ -6,6 +6,10 @@
 //
 // Schema errors come first and alone: {pointer, code: "schema", keyword, message, messageEn};
 // the semantic checks run only on schema-valid documents.
+//
+// Other published schemas (the hazard-record form) use the schema layer alone:
+//
+//   const schemaErrors = makeSchemaValidator(await loadSchemas(base, ["hazard.json"], fetchJson), "hazard.json");
 
 import Ajv2020 from "ajv/dist/2020.js";
 import { schemaMessage } from "./messages.mjs";
@@ -44,9 +48,17 @@ function directoryOf(url) {
  * and return the validator of makeValidator.
  */
 export async function loadValidator(schemaBase, fetchJson = defaultFetchJson) {
+  return makeValidator(await loadSchemas(schemaBase, [SUBMISSION, "defs.json"], fetchJson));
+}
+
+/**
+ * Load the schema files `names` (e.g. ["hazard.json"]) and every schema file they $ref,
+ * followed transitively, from `schemaBase`; returns them as an array (the first is names[0]).
+ */
+export async function loadSchemas(schemaBase, names, fetchJson = defaultFetchJson) {
   const base = schemaBase.endsWith("/") ? schemaBase : schemaBase + "/";
   const loaded = new Map();
-  const queue = [SUBMISSION, "defs.json"];
+  const queue = [...names];
   while (queue.length) {
     const name = queue.shift();
     if (loaded.has(name)) continue;
@@ -66,7 +78,7 @@ export async function loadValidator(schemaBase, fetchJson = defaultFetchJson) {
       }
     }
   }
-  return makeValidator([...loaded.values()]);
+  return [...loaded.values()];
 }
 
 /** Every subschema object of the schemas with its location: object → "<$id>#<pointer>". */
@@ -132,6 +144,23 @@ function chosenBranch(branches, instance) {
  * `rubric` is the rubric the submission names (or a list of the available rubrics).
  */
 export function makeValidator(schemas) {
+  const schemaErrors = makeSchemaValidator(schemas, SUBMISSION);
+  function validate(document, rubric) {
+    const errors = schemaErrors(document);
+    if (errors.length) return errors;
+    return checkResponses(document, rubric);
+  }
+  validate.schemaErrors = schemaErrors;
+  return validate;
+}
+
+/**
+ * The schema layer alone for any published schema: `rootName` (e.g. "hazard.json") among the
+ * loaded `schemas` (an array, or an object of them by name; each registered under its $id).
+ * Returns schemaErrors(document) → [{pointer, code: "schema", keyword, message, messageEn}]
+ * ([] when valid); a `required` error also names the missing member (`missing`).
+ */
+export function makeSchemaValidator(schemas, rootName) {
   const list = [];
   const ids = new Set();
   for (const schema of Array.isArray(schemas) ? schemas : Object.values(schemas)) {
@@ -139,13 +168,13 @@ export function makeValidator(schemas) {
     ids.add(schema.$id);
     list.push(schema);
   }
-  const submission = list.find((s) => typeof s.$id === "string" && s.$id.endsWith("/" + SUBMISSION));
-  if (!submission) throw new Error("makeValidator: submission.json (with its $id) is missing");
+  const root = list.find((s) => typeof s.$id === "string" && s.$id.endsWith("/" + rootName));
+  if (!root) throw new Error(`makeSchemaValidator: ${rootName} (with its $id) is missing`);
   // verbose: errors carry data and (parent) schema, for messages and for oneOf branches;
   // it changes no verdict.
   const ajv = new Ajv2020({ strict: false, allErrors: true, verbose: true });
   for (const schema of list) ajv.addSchema(schema);
-  const check = ajv.getSchema(submission.$id);
+  const check = ajv.getSchema(root.$id);
   const locations = indexLocations(list);
   const branchValidators = new Map();
 
@@ -164,7 +193,9 @@ export function makeValidator(schemas) {
 
   function translate(error, prefix) {
     const [message, messageEn] = schemaMessage(error);
-    return { pointer: prefix + error.instancePath, code: "schema", keyword: error.keyword, message, messageEn };
+    const translated = { pointer: prefix + error.instancePath, code: "schema", keyword: error.keyword, message, messageEn };
+    if (error.keyword === "required" && error.params) translated.missing = error.params.missingProperty;
+    return translated;
   }
 
   /**
@@ -213,17 +244,9 @@ export function makeValidator(schemas) {
       .flatMap(({ entry }) => entry.out);
   }
 
-  /** The schema errors of a submission document ([] when schema-valid). */
-  function schemaErrors(document) {
+  /** The schema errors of a document ([] when schema-valid). */
+  return function schemaErrors(document) {
     if (check(document)) return [];
     return fold(check.errors || [], "");
-  }
-
-  function validate(document, rubric) {
-    const errors = schemaErrors(document);
-    if (errors.length) return errors;
-    return checkResponses(document, rubric);
-  }
-  validate.schemaErrors = schemaErrors;
-  return validate;
+  };
 }

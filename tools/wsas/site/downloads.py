@@ -17,7 +17,7 @@ from ..rubrics import published_catalogue
 from ..paths import rubrics_dir, schemas_dir
 from ..schemas import NAMES, bundle
 from ..xlsx.template import write_template
-from . import layout
+from . import layout, records_view
 
 
 def write_downloads(out: Path) -> dict:
@@ -47,6 +47,7 @@ def write_downloads(out: Path) -> dict:
         relative = path.relative_to(layout.CONFORMANCE).as_posix()
         _copy(path, out / layout.conformance_download(relative))
         written["conformance"].append(relative)
+    written["records"] = records_view.write_downloads(out)
     return written
 
 

@@ -81,6 +81,16 @@ def bulletin_download(program_id: str, period: str, suffix: str) -> str:
     return f"downloads/bulletins/{program_id}-{period}-sample.{suffix}"
 
 
+def records_page(name: str) -> str:
+    """The record pages: ``index``, ``lifecycle``, ``risk-levels``, ``lists``, ``cadence-import``, ``hazard-form``."""
+    return f"records/{name}.md"
+
+
+def records_download(relative: str) -> str:
+    """``rules.json``, ``cadences.json``, ``codes/sample-a.json``, ``examples/hazards/H-2024-001.json``…"""
+    return f"downloads/records/{relative}"
+
+
 def conformance_download(relative: str) -> str:
     """``caps-tiers.json`` or ``workflows/schedule-haimen.json``."""
     return f"downloads/conformance/{relative}"

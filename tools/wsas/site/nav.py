@@ -13,7 +13,7 @@ import yaml
 from ..programs import published_programs
 from ..rubrics import published_catalogue
 from ..schemas import NAMES
-from . import bulletin_page, layout
+from . import bulletin_page, layout, records_view
 
 GUIDES = ("validate.md", "deploy.md")          # hand-written pages, in this order; others follow by name
 SPEC_ORDER = ("index.md", "concepts.md", "scoring.md", "validation.md", "errata.md", "versioning.md",
@@ -39,6 +39,7 @@ def nav(out: Path, guides: list[str]) -> list:
         {"方案": [{_program_label(p): layout.program_page(p.id)} for p in published_programs().values()]},
         {"评估表": [{r.data["title"]: layout.rubric_page(r.id)} for r in rubrics]},
         {"在线填报": [{f"{r.data['title']}": layout.form_page(r.id)} for r in rubrics]},
+        {"隐患与风险记录": [{title: layout.records_page(name)} for name, title in records_view.PAGES]},
         {"厂商与数据": ["vendors.md",
                      {"模式参考": ["schemas/index.md",
                                *[{f"{name}.json": layout.schema_page(name)} for name in NAMES]]}]},

@@ -23,7 +23,7 @@ from ..rules import fmt
 from ..schedule import CADENCE_LABEL, build_schedule
 from ..schemas import NAMES, schema_id
 from ..workdays import CalendarRangeError
-from . import bulletin_page, layout, program_view, rubric_view, schema_doc, words
+from . import bulletin_page, layout, program_view, records_view, rubric_view, schema_doc, words
 from .mdtext import attr, code, inline
 from .timeline import timeline_svg
 
@@ -119,4 +119,5 @@ def render_all(out: Path, downloads: dict) -> list[str]:
                           downloads=downloads, vectors=vectors))
     written.append(render(out, "bulletin.md.j2", layout.bulletin_page(bulletin_page.PROGRAM),
                           **bulletin_page.write_sample(out)))
+    written.extend(records_view.render_pages(out, render, downloads))
     return written

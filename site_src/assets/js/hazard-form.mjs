@@ -1,0 +1,842 @@
+// WSAS handbook: the fillable hazard record (隐患登记表, records/hazard-form.html).
+//
+// On DOMContentLoaded every `.wsas-hazard-form` element becomes the form:
+//
+//   <div class="wsas-hazard-form"
+//        data-schema-base="../downloads/schemas/v1/"          hazard.json and what it $refs (Ajv)
+//        data-rules-url="../downloads/records/rules.json"     states, labels, lifecycle rules
+//        data-example-url="../downloads/records/examples/hazards/H-2024-005.json"   optional
+//        data-programs='[{"id":"huiji-2017","title":"…"}]'></div>
+//
+// Every edit rebuilds the record (hazard-model.mjs buildDocument), validates it against the
+// published hazard.json and — when its shape is right — runs the lifecycle checks of
+// `wsas records check` (same codes and pointers); the fields the chosen state requires are
+// listed above the form and marked, missing ones in colour. Export / import JSON, a draft in
+// localStorage, clear with confirmation, A4 print. Pages without the element are left alone.
+//
+// Contract for tests (inside the root):
+//   root[data-state] "loading" → "ready" | "error";  root[data-valid] "true" | "false"
+//   [name=POINTER]  the input of a field, e.g. [name="/id"], [name="/discovered/by/name"],
+//                   [name="/history/0/state"]; [data-field=POINTER] its wrapper, [data-error=POINTER] its messages
+//                   (also a person group's /discovered/by, a table's /history and a row's /history/0)
+//   wrapper classes: is-error, is-missing, is-state-required, is-finding
+//   [data-state-panel] with li[data-requirement=POINTER][data-status=ok|missing|waived|wrong]
+//   [data-findings] li[data-finding=CODE];  [name=asOf] the day open hazards are judged on
+//   [data-problem-count]  fields and records problems still to correct;  [data-status-text]
+//   [data-errors] problems that belong to no field and refused imports;  [data-message] what the last
+//   import / example / export did;  [data-draft-notice]
+//   [data-action=export|import|example|clear|print|add-row|remove-row] (rows: [data-table][data-index]);
+//   [data-import-input] the file input
+
+import { loadSchemas, makeSchemaValidator } from "./validator.mjs";
+import { h, setChildren, setText } from "./form-dom.mjs";
+import {
+  PERSON_PARTS, PLACEHOLDERS, SECTIONS, TABLES, TOP_ORDER, buildDocument, emptyState, evaluate, exportFileName,
+  fieldLabel, isEmptyState, labelOf, notAHazard, pathLabel, stateChecklist, stateFromDocument, todayInChina,
+} from "./hazard-model.mjs";
+
+const DRAFT_KEY = "wsas-hazard-draft:v1";
+const NOTES = {
+  plan: "重大隐患填写：主要负责人组织制定并实施的治理方案（000:65）；惠济「五到位」按措施、资金、期限、责任人、应急预案检查（勘误 E2）。",
+  supervision: "重大隐患挂牌督办（002:39），适用 xinzhou-2020。",
+  history: "每次状态变化一行，按时间先后；第一行为「登记」，最后一行的状态应与当前状态相同。",
+  attachments: "照片、整改报告等；位置写相对路径（如 attachments/H-2024-001/photo.jpg）或网址。",
+};
+let formCount = 0;
+
+async function fetchJson(url) {
+  const response = await fetch(url, { credentials: "same-origin" });
+  if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+  return response.json();
+}
+
+function storage() {
+  try {
+    return window.localStorage;
+  } catch {
+    return null;
+  }
+}
+
+function formatTime(iso) {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return String(iso);
+  try {
+    return date.toLocaleString("zh-CN", { hour12: false });
+  } catch {
+    return date.toISOString();
+  }
+}
+
+function parent(pointer) {
+  return pointer.slice(0, pointer.lastIndexOf("/"));
+}
+
+class HazardForm {
+  constructor(root) {
+    this.root = root;
+    this.index = formCount++;
+    this.state = emptyState();
+    this.rules = null;
+    this.schema = null;
+    this.schemaErrors = null;
+    this.flash = [];
+    this.programs = [];
+    this.slots = new Map();     // pointer → {el, wrapper}
+    this.inputs = new Map();    // pointer → input of a field (not table cells)
+  }
+
+  id(suffix) {
+    return `wsashf${this.index}-${String(suffix).replace(/[^0-9A-Za-z_-]/g, "_")}`;
+  }
+
+  // ---- start ------------------------------------------------------------------------------
+
+  async start() {
+    const root = this.root;
+    root.dataset.state = "loading";
+    root.setAttribute("aria-busy", "true");
+    setChildren(root, h("p", { class: "wsas-hf__loading", text: "正在载入隐患登记表…" }));
+    try {
+      const url = root.dataset.rulesUrl;
+      if (!url) throw new Error("data-rules-url 未设置 / data-rules-url is missing");
+      this.rules = await fetchJson(url);
+      if (!this.rules || !Array.isArray(this.rules.states) || !Array.isArray(this.rules.transitions)) {
+        throw new Error(`${url} 不是生命周期规则 / not the lifecycle rules`);
+      }
+    } catch (error) {
+      this.fail(`生命周期规则载入失败，无法显示登记表：${error && error.message || error}`);
+      return;
+    }
+    try {
+      this.programs = JSON.parse(root.dataset.programs || "[]");
+    } catch {
+      this.programs = [];
+    }
+    let problem = null;
+    try {
+      const schemas = await loadSchemas(root.dataset.schemaBase || "../downloads/schemas/v1/", ["hazard.json"], fetchJson);
+      this.schema = schemas[0];
+      this.schemaErrors = makeSchemaValidator(schemas, "hazard.json");
+    } catch (error) {
+      problem = String(error && error.message || error);
+    }
+    this.render();
+    if (problem) {
+      this.flash.push({ message: `模式文件载入失败，只做生命周期检查：${problem}`, messageEn: `schemas not loaded: ${problem}` });
+    }
+    this.restoreDraft();
+    this.update({ save: false });
+    root.removeAttribute("aria-busy");
+    root.dataset.state = "ready";
+  }
+
+  fail(text) {
+    this.root.dataset.state = "error";
+    this.root.removeAttribute("aria-busy");
+    setChildren(this.root, h("div", { class: "wsas-hf__fatal", role: "alert", text }));
+  }
+
+  label(pointer) {
+    return fieldLabel(this.schema, pointer);
+  }
+
+  // ---- rendering ------------------------------------------------------------------------------
+
+  render() {
+    const root = this.root;
+    root.textContent = "";
+    root.classList.add("wsas-hazard-form--ready");
+
+    this.importInput = h("input", { type: "file", accept: ".json,application/json", "data-import-input": "",
+      class: "wsas-hf__file", tabindex: "-1", "aria-hidden": "true" });
+    this.importInput.addEventListener("change", () => {
+      const file = this.importInput.files && this.importInput.files[0];
+      if (file) this.importFile(file).finally(() => { this.importInput.value = ""; });
+    });
+    const button = (action, text, title) => h("button", {
+      type: "button", class: `md-button wsas-button wsas-button--${action}`, "data-action": action, title,
+    }, text);
+    const toolbar = h("div", { class: "wsas-hf__toolbar", role: "toolbar", "aria-label": "表单操作" },
+      button("export", "导出 JSON", "把本表保存为隐患记录 JSON 文件（hazard.json）"),
+      button("import", "导入 JSON", "读入一个隐患记录 JSON 文件"),
+      root.dataset.exampleUrl ? button("example", "载入示例", "填入一条示例隐患记录") : null,
+      button("clear", "清空表单", "清除全部内容和本机草稿"),
+      button("print", "打印", "打印或存为 PDF（A4）"),
+      this.importInput);
+
+    this.draftNotice = h("div", { class: "wsas-hf__notice", "data-draft-notice": "", role: "status", hidden: true });
+    this.messageBox = h("div", { class: "wsas-hf__message", "data-message": "", role: "status", hidden: true });
+    this.errorBox = h("div", { class: "wsas-hf__errors", "data-errors": "", role: "alert", hidden: true });
+    this.panel = h("section", { class: "wsas-hf__panel", "data-state-panel": "", "aria-live": "polite" });
+
+    const printHead = h("div", { class: "wsas-hf__print-head" },
+      h("div", { class: "wsas-hf__print-title", text: "隐患登记表" }),
+      h("div", { class: "wsas-hf__print-source", text: "一患一档　WSAS 隐患记录 hazard.json" }));
+
+    root.append(printHead, toolbar, this.draftNotice, this.messageBox, this.errorBox, this.panel);
+    this.tables = {};
+    for (const section of SECTIONS) root.append(this.renderSection(section));
+    root.append(this.renderFindings(), this.renderStatus());
+    this.collectSlots();
+
+    root.addEventListener("input", (event) => this.onEdit(event));
+    root.addEventListener("change", (event) => this.onEdit(event));
+    root.addEventListener("focusout", () => window.setTimeout(() => this.update({ save: false }), 0));
+    root.addEventListener("click", (event) => {
+      const target = event.target instanceof Element ? event.target.closest("[data-action]") : null;
+      if (target && root.contains(target)) this.onAction(target, event);
+    });
+  }
+
+  renderSection(section) {
+    const title = section.title || this.label(section.pointer);
+    const note = NOTES[section.id] ? h("p", { class: "wsas-hf__note", text: NOTES[section.id] }) : null;
+    const fieldset = h("fieldset", { class: `wsas-hf__section wsas-hf__section--${section.id}`, "data-section": section.id },
+      h("legend", { text: title }), note);
+    if (section.table) {
+      fieldset.append(this.renderTable(section.table));
+      return fieldset;
+    }
+    const grid = h("div", { class: "wsas-hf__fields" });
+    for (const field of section.fields) grid.append(field.kind === "person" ? this.renderPerson(field) : this.renderField(field));
+    fieldset.append(grid);
+    return fieldset;
+  }
+
+  required(pointer) {
+    // required by hazard.json itself (the record's five, a subject's name)
+    const top = ["/id", "/subject/name", "/name", "/level", "/state"];
+    return top.includes(pointer);
+  }
+
+  control(kind, attrs, options) {
+    if (kind === "textarea") return h("textarea", { ...attrs, rows: 2, maxlength: 4000 });
+    if (kind === "select" || kind === "boolean") {
+      const select = h("select", { ...attrs, class: `${attrs.class} wsas-input--select` });
+      select.append(h("option", { value: "", text: "（请选择）" }));
+      for (const option of options) select.append(h("option", { value: option.value, text: option.label }));
+      return select;
+    }
+    const extra = {
+      datetime: { placeholder: PLACEHOLDERS.datetime, inputmode: "numeric", maxlength: 25 },
+      date: { placeholder: PLACEHOLDERS.date, inputmode: "numeric", maxlength: 10 },
+      number: { inputmode: "decimal", maxlength: 20 },
+    }[kind] || { maxlength: 200 };
+    return h("input", { type: "text", ...extra, ...attrs, placeholder: attrs.placeholder || extra.placeholder });
+  }
+
+  options(field, short = false) {
+    if (field.kind === "boolean") {
+      return [{ value: "true", label: field.yes || "是" }, { value: "false", label: field.no || "否" }];
+    }
+    if (field.options === "programs") {
+      return this.programs.map((p) => ({ value: p.id, label: `${p.id}　${p.title}` }));
+    }
+    return (this.rules[field.options] || []).map((e) => ({ value: e.id, label: short ? e.label : `${e.label}（${e.id}）` }));
+  }
+
+  renderField(field) {
+    const inputId = this.id(field.pointer);
+    const required = this.required(field.pointer);
+    const input = this.control(field.kind, {
+      id: inputId, name: field.pointer, "data-pointer": field.pointer, class: "wsas-input", autocomplete: "off",
+      placeholder: field.placeholder || null, required: required || null, "aria-required": required ? "true" : null,
+    }, field.kind === "select" || field.kind === "boolean" ? this.options(field) : []);
+    this.inputs.set(field.pointer, input);
+    const hint = field.hint ? h("small", { class: "wsas-hint", id: `${inputId}-hint`, text: field.hint }) : null;
+    if (hint) input.setAttribute("aria-describedby", `${inputId}-hint`);
+    return h("div", {
+      class: ["wsas-field", "wsas-hf__field", required && "wsas-field--required",
+        (field.wide || field.kind === "textarea") && "wsas-field--wide"],
+      "data-field": field.pointer,
+    },
+    h("label", { for: inputId, class: "wsas-field__label" }, this.label(field.pointer),
+      required ? h("span", { class: "wsas-required", title: "必填", text: "*" }) : null),
+    input,
+    h("span", { class: "wsas-print-value", "data-print": field.pointer }),
+    hint,
+    h("div", { class: "wsas-error", "data-error": field.pointer, role: "alert", hidden: true }));
+  }
+
+  renderPerson(field) {
+    const grid = h("div", { class: "wsas-hf__person-fields" });
+    for (const part of PERSON_PARTS) {
+      const pointer = `${field.pointer}/${part}`;
+      const inputId = this.id(pointer);
+      const input = this.control("text", { id: inputId, name: pointer, "data-pointer": pointer, class: "wsas-input",
+        autocomplete: "off", maxlength: part === "phone" ? 30 : 200 }, []);
+      this.inputs.set(pointer, input);
+      grid.append(h("div", { class: ["wsas-field", "wsas-hf__field", `wsas-hf__person-${part}`], "data-field": pointer },
+        h("label", { for: inputId, class: "wsas-field__label" }, this.label(pointer)),
+        input,
+        h("span", { class: "wsas-print-value", "data-print": pointer }),
+        h("div", { class: "wsas-error", "data-error": pointer, role: "alert", hidden: true })));
+    }
+    return h("fieldset", { class: "wsas-field wsas-field--wide wsas-hf__person", "data-field": field.pointer },
+      h("legend", { class: "wsas-field__label", text: this.label(field.pointer) }),
+      grid,
+      h("div", { class: "wsas-error", "data-error": field.pointer, role: "alert", hidden: true }));
+  }
+
+  renderTable(table) {
+    const columns = TABLES[table];
+    const body = h("tbody");
+    const head = h("thead", {}, h("tr", {},
+      h("th", { scope: "col", class: "wsas-hf__col-number", text: "序号" }),
+      columns.map((c) => h("th", { scope: "col", text: this.columnLabel(table, c.key) })),
+      h("th", { scope: "col", class: "wsas-hf__col-actions" }, h("span", { class: "wsas-hf__sr", text: "操作" }))));
+    const add = h("button", { type: "button", class: "wsas-link-button wsas-hf__add", "data-action": "add-row",
+      "data-table": table }, table === "history" ? "＋ 添加一行状态变化" : "＋ 添加附件");
+    this.tables[table] = { body, columns };
+    return h("div", { class: "wsas-hf__table-block", "data-field": `/${table}` },
+      h("div", { class: "wsas-hf__table-wrap" },
+        h("table", { class: `wsas-hf__table wsas-hf__table--${table}`, "data-table": table }, head, body)),
+      add,
+      h("div", { class: "wsas-error", "data-error": `/${table}`, role: "alert", hidden: true }));
+  }
+
+  columnLabel(table, key) {
+    const pointer = `/${table}/0${key}`;
+    if (key.startsWith("/by/")) return `${this.label(`/${table}/0/by`)}${key === "/by/name" ? "" : "·"}${key === "/by/name" ? "" : this.label(pointer)}`;
+    return this.label(pointer);
+  }
+
+  renderRows(table) {
+    const { body, columns } = this.tables[table];
+    const rows = this.state[table];
+    body.textContent = "";
+    rows.forEach((row, index) => {
+      const tr = h("tr", { "data-row": index, "data-table": table },
+        h("td", { class: "wsas-hf__col-number", text: String(index + 1) }));
+      for (const column of columns) {
+        const pointer = `/${table}/${index}${column.key}`;
+        const attrs = { name: pointer, class: "wsas-input", "data-table": table, "data-index": index,
+          "data-key": column.key, autocomplete: "off", "aria-label": `${this.columnLabel(table, column.key)}（第${index + 1}行）`,
+          placeholder: column.placeholder || null };
+        const input = this.control(column.kind, attrs, column.kind === "select" ? this.options(column, true) : []);
+        this.setValue(input, row[column.key] || "");
+        tr.append(h("td", { "data-field": pointer }, input,
+          h("span", { class: "wsas-print-value", "data-print": pointer }),
+          h("div", { class: "wsas-error", "data-error": pointer, role: "alert", hidden: true })));
+      }
+      tr.append(h("td", { class: "wsas-hf__col-actions", "data-field": `/${table}/${index}` },
+        h("button", { type: "button", class: "wsas-link-button", "data-action": "remove-row", "data-table": table,
+          "data-index": index, title: `删除第${index + 1}行`, text: "删除" }),
+        h("div", { class: "wsas-error", "data-error": `/${table}/${index}`, role: "alert", hidden: true })));
+      body.append(tr);
+    });
+    if (!rows.length) {
+      body.append(h("tr", { class: "wsas-hf__empty-row" }, h("td", { colspan: columns.length + 2,
+        text: table === "history" ? "尚无状态变化。登记时添加第一行（状态「登记」）。" : "无附件。" })));
+    }
+  }
+
+  renderFindings() {
+    this.asOfInput = h("input", { type: "date", name: "asOf", "data-as-of": "", class: "wsas-input wsas-hf__as-of",
+      value: todayInChina(), id: this.id("asOf") });
+    this.findingsList = h("ul", { class: "wsas-hf__findings-list" });
+    this.findingsBox = h("section", { class: "wsas-hf__findings", "data-findings": "" },
+      h("div", { class: "wsas-hf__findings-head" },
+        h("label", { for: this.id("asOf"), text: "检查日" }), this.asOfInput,
+        h("small", { class: "wsas-hint", text: "逾期、不过夜等「发现」按这一天判断（同 wsas records check --as-of），不影响记录是否有效。" })),
+      this.findingsList);
+    return this.findingsBox;
+  }
+
+  renderStatus() {
+    this.problemCount = h("span", { class: "wsas-hf__count", "data-problem-count": "" }, "0");
+    this.statusText = h("span", { class: "wsas-hf__status-text", "data-status-text": "" });
+    this.nextProblem = h("button", { type: "button", class: "wsas-link-button", "data-action": "next-problem",
+      text: "转到下一处" });
+    return h("div", { class: "wsas-hf__status", "data-status": "" }, this.statusText, " ", this.nextProblem,
+      h("span", { class: "wsas-hf__sr" }, "需要更正：", this.problemCount));
+  }
+
+  collectSlots() {
+    this.slots = new Map();
+    for (const el of this.root.querySelectorAll("[data-error]")) {
+      const pointer = el.dataset.error;
+      const wrapper = el.closest("[data-field]");
+      this.slots.set(pointer, { el, wrapper });
+    }
+  }
+
+  /** The message slot of a pointer: itself, its `name` part (a person, the subject), else the nearest parent's. */
+  slotFor(pointer) {
+    if (this.slots.has(pointer)) return pointer;
+    if (this.slots.has(`${pointer}/name`)) return `${pointer}/name`;
+    let p = pointer;
+    while (p) {
+      p = parent(p);
+      if (this.slots.has(p)) return p;
+    }
+    return null;
+  }
+
+  // ---- values ------------------------------------------------------------------------------------
+
+  setValue(input, value) {
+    const text = value === undefined || value === null ? "" : String(value);
+    if (input instanceof HTMLSelectElement) {
+      for (const extra of input.querySelectorAll("option[data-extra]")) {
+        if (extra.value !== text) extra.remove();
+      }
+      if (text && ![...input.options].some((o) => o.value === text)) {
+        input.append(h("option", { value: text, "data-extra": "", text: `${text}（不是可选的值）` }));
+      }
+    }
+    if (input.value !== text) input.value = text;
+  }
+
+  writeState(state) {
+    this.state = {
+      values: { ...(state.values || {}) },
+      history: (state.history || []).map((row) => ({ ...row })),
+      attachments: (state.attachments || []).map((row) => ({ ...row })),
+      extra: { ...(state.extra || {}) },
+    };
+    for (const [pointer, input] of this.inputs) this.setValue(input, this.state.values[pointer] || "");
+    this.renderRows("history");
+    this.renderRows("attachments");
+    this.collectSlots();
+  }
+
+  onEdit(event) {
+    const target = event.target;
+    if (!(target instanceof HTMLElement)) return;
+    if (target === this.asOfInput) {
+      this.update({ save: false });
+      return;
+    }
+    if (target.dataset.pointer) {
+      this.state.values[target.dataset.pointer] = target.value;
+    } else if (target.dataset.table && target.dataset.key) {
+      const row = this.state[target.dataset.table][Number(target.dataset.index)];
+      if (!row) return;
+      row[target.dataset.key] = target.value;
+    } else {
+      return;
+    }
+    this.clearFlash();
+    this.update({ save: true });
+  }
+
+  onAction(target, event) {
+    const action = target.dataset.action;
+    if (action === "export") this.exportJson();
+    else if (action === "import") this.importInput.click();
+    else if (action === "example") this.loadExample();
+    else if (action === "clear") this.clearForm();
+    else if (action === "print") window.print();
+    else if (action === "add-row") this.addRow(target.dataset.table);
+    else if (action === "remove-row") this.removeRow(target.dataset.table, Number(target.dataset.index));
+    else if (action === "next-problem") this.gotoProblem();
+    else if (action === "focus") {
+      event.preventDefault();
+      this.focusPointer(target.dataset.pointer);
+    }
+  }
+
+  addRow(table) {
+    const row = {};
+    for (const column of TABLES[table]) row[column.key] = "";
+    if (table === "history") {
+      const chosen = this.state.values["/state"] || "";
+      const rows = this.state.history;
+      row["/state"] = !rows.length ? this.rules.initial
+        : chosen && rows[rows.length - 1]["/state"] !== chosen ? chosen : "";
+    }
+    this.state[table].push(row);
+    this.renderRows(table);
+    this.collectSlots();
+    this.update({ save: true });
+    const first = this.tables[table].body.querySelector(`tr[data-row="${this.state[table].length - 1}"] .wsas-input`);
+    if (first) first.focus();
+  }
+
+  removeRow(table, index) {
+    if (!(index >= 0 && index < this.state[table].length)) return;
+    this.state[table].splice(index, 1);
+    this.renderRows(table);
+    this.collectSlots();
+    this.update({ save: true });
+  }
+
+  focusPointer(pointer) {
+    const slot = this.slotFor(pointer);
+    const wrapper = slot ? this.slots.get(slot).wrapper : null;
+    const input = (wrapper && wrapper.querySelector("input, select, textarea, button")) || this.inputs.get(pointer);
+    if (input) {
+      input.scrollIntoView({ block: "center" });
+      input.focus();
+    }
+  }
+
+  gotoProblem() {
+    const problem = this.root.querySelector(".is-error [data-pointer], .is-error .wsas-input, .is-missing .wsas-input");
+    if (problem) {
+      problem.scrollIntoView({ block: "center" });
+      problem.focus();
+    }
+  }
+
+  asOf() {
+    return /^\d{4}-\d{2}-\d{2}$/.test(this.asOfInput.value) ? this.asOfInput.value : todayInChina();
+  }
+
+  // ---- checking ------------------------------------------------------------------------------------
+
+  /** Messages in words: pointers named by their labels. */
+  words(text) {
+    return String(text)
+      .replace(/\/[A-Za-z][A-Za-z0-9]*(?:\/[A-Za-z0-9]+)*/g, (pointer) => {
+        const label = pathLabel(this.schema, pointer);
+        return label && label !== pointer && !label.includes("/") ? `「${label}」` : pointer;
+      })
+      .replace(/([\u3000-\u9fff]) 「/g, "$1「")
+      .replace(/」 ([\u3000-\u9fff])/g, "」$1");
+  }
+
+  check(record) {
+    const shape = this.schemaErrors ? this.schemaErrors(record) : [];
+    if (shape.length) return { shape, errors: [], findings: [] };
+    if (typeof record.program === "string" && !this.programs.some((p) => p.id === record.program)) {
+      return { shape, findings: [], errors: [{ code: "unknown-program", pointer: "/program",
+        message: `未知的方案「${record.program}」；已发布：${this.programs.map((p) => p.id).join("、")}`,
+        messageEn: `unknown program ${record.program}` }] };
+    }
+    if (typeof record.state !== "string" || typeof record.level !== "string") return { shape, errors: [], findings: [] };
+    const outcome = evaluate(record, this.rules, record.program || null, this.asOf());
+    return { shape, ...outcome };
+  }
+
+  update({ save = true } = {}) {
+    if (!this.rules) return;
+    const record = buildDocument(this.state);
+    const { shape, errors, findings } = this.check(record);
+    this.record = record;
+    this.valid = shape.length === 0 && errors.length === 0 && Boolean(this.schemaErrors);
+    const active = window.document.activeElement;
+    const messages = new Map();   // slot pointer → [{kind, text, title}]
+    const others = [];
+    const add = (pointer, entry) => {
+      const slot = this.slotFor(pointer);
+      if (slot === null) {
+        others.push({ ...entry, pointer });
+        return;
+      }
+      if (!messages.has(slot)) messages.set(slot, []);
+      if (!messages.get(slot).some((m) => m.text === entry.text)) messages.get(slot).push(entry);
+    };
+
+    for (const e of shape) {
+      if (e.keyword === "required" && e.missing !== undefined) {
+        add(`${e.pointer}/${e.missing}`, { kind: "required", text: "必填", title: e.messageEn });
+      } else {
+        add(e.pointer, { kind: "error", text: e.message, title: `${e.pointer} ${e.messageEn}` });
+      }
+    }
+    for (const e of errors) {
+      add(e.pointer, { kind: e.code === "missing-for-state" ? "missing" : "error", text: this.words(e.message),
+        title: `${e.code} ${e.pointer} ${e.messageEn}` });
+    }
+
+    // the chosen state's requirements: listed in the panel and marked on the fields
+    const state = typeof record.state === "string" && this.rules.states.some((s) => s.id === record.state)
+      ? record.state : null;
+    const checklist = state ? stateChecklist(record, this.rules, state) : [];
+    const stateLabel = state ? labelOf(this.rules, "states", state) : "";
+    const marked = new Map();   // slot → status
+    for (const item of checklist) {
+      const slot = this.slotFor(item.pointer);
+      if (slot !== null && marked.get(slot) !== "missing") marked.set(slot, item.status);
+      // with schema errors the lifecycle does not run: the panel's own result is shown instead
+      if (shape.length && (item.status === "missing" || item.status === "wrong")) {
+        const text = item.kind === "condition"
+          ? `状态「${stateLabel}」要求此项为「${item.equals === true ? "是" : item.equals === false ? "否" : item.equals}」`
+          : `状态「${stateLabel}」必须填写此项`;
+        add(item.pointer, { kind: "missing", text, title: `missing-for-state ${item.pointer}` });
+      }
+    }
+    for (const f of findings) add(f.pointer, { kind: "finding", text: `提示：${this.words(f.message)}`, title: `${f.code} ${f.messageEn}` });
+
+    // show them
+    let problems = 0;
+    for (const [pointer, { el, wrapper }] of this.slots) {
+      const list = messages.get(pointer) || [];
+      const input = wrapper ? wrapper.querySelector(":scope > .wsas-input, :scope > select, :scope > input, :scope > textarea") : null;
+      const typing = input && input === active;
+      const shown = list.filter((m) => m.kind !== "required" && !(typing && m.kind === "error"));
+      setText(el, shown.map((m) => m.text).join("；"));
+      el.title = shown.map((m) => m.title).filter(Boolean).join("; ");
+      el.hidden = shown.length === 0;
+      el.classList.toggle("wsas-error--missing", shown.length > 0 && shown.every((m) => m.kind === "missing"));
+      el.classList.toggle("wsas-error--finding", shown.length > 0 && shown.every((m) => m.kind === "finding"));
+      if (wrapper) {
+        const isError = list.some((m) => m.kind === "error");
+        const isMissing = list.some((m) => m.kind === "missing" || m.kind === "required");
+        wrapper.classList.toggle("is-error", isError);
+        wrapper.classList.toggle("is-missing", !isError && isMissing);
+        wrapper.classList.toggle("is-finding", list.some((m) => m.kind === "finding"));
+        wrapper.classList.toggle("is-state-required", marked.has(pointer));
+        if (marked.has(pointer)) wrapper.dataset.stateRequired = marked.get(pointer);
+        else delete wrapper.dataset.stateRequired;
+        if (input) input.setAttribute("aria-invalid", isError ? "true" : "false");
+        problems += list.some((m) => m.kind !== "finding") ? 1 : 0;
+      }
+    }
+    problems += others.filter((m) => m.kind !== "finding").length;
+
+    this.renderPanel(checklist, stateLabel);
+    this.renderFindingsList(findings);
+    this.renderErrorBox(others);
+    this.printValues();
+
+    setText(this.problemCount, String(problems));
+    this.root.dataset.valid = this.valid ? "true" : "false";
+    let status;
+    if (!this.schemaErrors) status = "模式未载入，只做了生命周期检查";
+    else if (this.valid) {
+      status = findings.length
+        ? `符合隐患记录模式与生命周期规则，可以导出；另有 ${findings.length} 条提示`
+        : "符合隐患记录模式与生命周期规则，可以导出";
+    } else status = `尚有 ${problems} 处需要填写或更正`;
+    setText(this.statusText, status);
+    this.statusText.classList.toggle("is-complete", this.valid);
+    this.nextProblem.hidden = this.valid;
+    if (save) this.saveDraft();
+  }
+
+  renderPanel(checklist, stateLabel) {
+    if (!stateLabel) {
+      setChildren(this.panel, h("p", { class: "wsas-hf__panel-lead",
+        text: "请先选择当前状态：选定后这里列出该状态必须填写的栏目（按生命周期规则，累积前面各状态的要求）。" }));
+      this.panel.dataset.chosen = "";
+      return;
+    }
+    const missing = checklist.filter((i) => i.status === "missing" || i.status === "wrong").length;
+    const words = { ok: "已填", missing: "未填", waived: "不要求（立即整改）", wrong: "取值不符" };
+    const items = checklist.map((item) => {
+      const what = item.kind === "condition"
+        ? `${pathLabel(this.schema, item.pointer)} 为「${item.equals === true ? "是" : item.equals === false ? "否" : item.equals}」`
+        : pathLabel(this.schema, item.pointer);
+      return h("li", { "data-requirement": item.pointer, "data-kind": item.kind, "data-status": item.status,
+        class: `wsas-hf__req wsas-hf__req--${item.status}` },
+      h("a", { href: "#", "data-action": "focus", "data-pointer": item.pointer, text: what, title: item.pointer }),
+      h("span", { class: "wsas-hf__req-status", text: `　${words[item.status]}` }));
+    });
+    setChildren(this.panel,
+      h("p", { class: "wsas-hf__panel-lead" }, `状态「${stateLabel}」必须具备（含之前各状态的要求）：`,
+        h("strong", { text: missing ? `尚缺 ${missing} 项` : "已全部具备" })),
+      h("ul", { class: "wsas-hf__reqs" }, items));
+    this.panel.dataset.chosen = stateLabel;
+    this.panel.classList.toggle("is-complete", missing === 0);
+  }
+
+  renderFindingsList(findings) {
+    setChildren(this.findingsList, findings.map((f) => h("li", { "data-finding": f.code, title: f.messageEn },
+      h("code", { text: f.code }), " ", this.words(f.message))));
+    this.findingsBox.classList.toggle("has-findings", findings.length > 0);
+  }
+
+  renderErrorBox(others) {
+    const parts = [];
+    if (this.flash.length) {
+      parts.push(h("ul", { class: "wsas-hf__flash" }, this.flash.map((e) => h("li", { title: e.messageEn || null, text: e.message }))));
+    }
+    const shown = others.filter((m) => m.kind !== "required" && m.kind !== "finding");
+    if (shown.length) {
+      parts.push(h("p", { text: "记录有误：" }));
+      parts.push(h("ul", {}, shown.map((m) => h("li", { title: m.title || null }, m.text,
+        m.pointer ? h("code", { class: "wsas-pointer", text: ` ${m.pointer}` }) : null))));
+    }
+    setChildren(this.errorBox, parts);
+    this.errorBox.hidden = parts.length === 0;
+  }
+
+  printValues() {
+    for (const span of this.root.querySelectorAll("[data-print]")) {
+      const input = span.parentElement && span.parentElement.querySelector("input, select, textarea");
+      let text = input ? input.value.trim() : "";
+      if (input instanceof HTMLSelectElement && input.value) {
+        text = input.selectedOptions[0] ? input.selectedOptions[0].textContent.replace(/（[^（）]*）$/, "") : input.value;
+      }
+      setText(span, text);
+    }
+  }
+
+  message(text, { kind = "info", details = [] } = {}) {
+    setChildren(this.messageBox, h("p", { text }),
+      details.length ? h("ul", {}, details.map((d) => h("li", { title: d.messageEn || null, text: d.message }))) : null);
+    this.messageBox.dataset.kind = kind;
+    this.messageBox.hidden = !text;
+  }
+
+  clearFlash() {
+    if (this.flash.length) this.flash = [];
+  }
+
+  refuse(message, messageEn) {
+    this.flash = [{ message, messageEn }];
+    this.message("");
+    this.update({ save: false });
+    this.errorBox.scrollIntoView({ block: "nearest" });
+  }
+
+  // ---- drafts -----------------------------------------------------------------------------------------
+
+  saveDraft() {
+    const store = storage();
+    if (!store) return;
+    try {
+      if (isEmptyState(this.state)) store.removeItem(DRAFT_KEY);
+      else store.setItem(DRAFT_KEY, JSON.stringify({ savedAt: new Date().toISOString(), state: this.state }));
+    } catch {
+      // storage full or forbidden: the form works without drafts
+    }
+  }
+
+  restoreDraft() {
+    const store = storage();
+    let draft = null;
+    try {
+      const text = store ? store.getItem(DRAFT_KEY) : null;
+      draft = text ? JSON.parse(text) : null;
+    } catch {
+      draft = null;
+    }
+    const state = draft && draft.state;
+    if (!state || typeof state !== "object" || typeof state.values !== "object" || isEmptyState(state)) {
+      this.writeState(emptyState());
+      return;
+    }
+    const clean = (rows) => (Array.isArray(rows) ? rows.filter((r) => r && typeof r === "object") : []);
+    this.writeState({ values: state.values || {}, history: clean(state.history), attachments: clean(state.attachments),
+      extra: state.extra && typeof state.extra === "object" ? state.extra : {} });
+    setChildren(this.draftNotice,
+      `已恢复草稿（保存于 ${formatTime(draft.savedAt)}）。草稿只保存在本机浏览器中；如需重新填写，请点「清空表单」。`);
+    this.draftNotice.hidden = false;
+  }
+
+  removeDraft() {
+    try {
+      const store = storage();
+      if (store) store.removeItem(DRAFT_KEY);
+    } catch {
+      // nothing to remove
+    }
+  }
+
+  // ---- buttons ----------------------------------------------------------------------------------------
+
+  exportJson() {
+    this.update({ save: false });
+    if (!this.valid) {
+      const go = window.confirm(`本表尚有 ${this.problemCount.textContent} 处需要填写或更正，导出的文件不能通过检查（wsas records check）。仍要导出吗？`);
+      if (!go) return;
+    }
+    const record = buildDocument(this.state, { schema: true });
+    const name = exportFileName(record);
+    const blob = new Blob([JSON.stringify(record, null, 2) + "\n"], { type: "application/json" });
+    const url = URL.createObjectURL(blob);
+    const link = h("a", { href: url, download: name, hidden: true });
+    window.document.body.append(link);
+    link.click();
+    link.remove();
+    window.setTimeout(() => URL.revokeObjectURL(url), 60000);
+    this.message(`已导出 ${name}。用 wsas records check ${name} --as-of ${this.asOf()} 可在命令行复核。`, { kind: "success" });
+  }
+
+  async importFile(file) {
+    let text;
+    try {
+      text = await file.text();
+    } catch (error) {
+      this.refuse(`无法读取文件「${file.name}」：${error.message || error}`, `cannot read ${file.name}`);
+      return;
+    }
+    text = text.replace(/^\uFEFF/, "");
+    let document;
+    try {
+      document = JSON.parse(text);
+    } catch (error) {
+      const lines = text.split(/\r?\n/).filter((line) => line.trim());
+      const jsonLines = lines.length > 1 && lines.every((line) => {
+        try {
+          JSON.parse(line);
+          return true;
+        } catch {
+          return false;
+        }
+      });
+      this.refuse(jsonLines
+        ? `「${file.name}」是 JSON Lines 台账（${lines.length} 条记录），本表一次只登记一条隐患，未导入；当前填写内容未改动。请导入单条记录的 .json 文件。`
+        : `「${file.name}」不是有效的 JSON 文件（${error.message}），未导入；当前填写内容未改动。`,
+      `${file.name} is not one JSON document; nothing imported`);
+      return;
+    }
+    this.loadDocument(document, { source: `「${file.name}」`, verb: "导入" });
+  }
+
+  async loadExample() {
+    const url = this.root.dataset.exampleUrl;
+    if (!url) return;
+    let document;
+    try {
+      document = await fetchJson(url);
+    } catch (error) {
+      this.refuse(`示例载入失败：${error.message || error}`, `the example could not be loaded: ${error}`);
+      return;
+    }
+    this.loadDocument(document, { source: `示例「${decodeURIComponent(url.split("/").pop() || url)}」`, verb: "载入" });
+  }
+
+  loadDocument(document, { source, verb }) {
+    const members = this.schema && this.schema.properties ? Object.keys(this.schema.properties) : TOP_ORDER;
+    const refusal = notAHazard(document, members);
+    if (refusal) {
+      this.refuse(`${source}${refusal.message}，未${verb}；当前填写内容未改动。`, refusal.messageEn);
+      return;
+    }
+    const { state, dropped } = stateFromDocument(document);
+    this.flash = [];
+    this.writeState(state);
+    this.draftNotice.hidden = true;
+    this.update({ save: true });
+    const details = dropped.slice(0, 10).map((pointer) => ({
+      message: `未能原样载入：${pointer}（${pathLabel(this.schema, pointer)}）`, messageEn: `not kept: ${pointer}` }));
+    if (dropped.length > 10) details.push({ message: `……另有 ${dropped.length - 10} 处`, messageEn: "" });
+    const problems = Number(this.problemCount.textContent);
+    const text = this.valid
+      ? `已${verb}${source}：符合隐患记录模式与生命周期规则。`
+      : `已${verb}${source}，尚有 ${problems} 处需要填写或更正，已在对应栏目旁标出。`;
+    this.message(text, { kind: details.length ? "warning" : this.valid ? "success" : "warning", details });
+  }
+
+  clearForm() {
+    if (!window.confirm("确定清空本表的全部内容吗？本机保存的草稿也会一并删除。")) return;
+    this.writeState(emptyState());
+    this.removeDraft();
+    this.flash = [];
+    this.draftNotice.hidden = true;
+    this.message("");
+    this.update({ save: false });
+  }
+}
+
+function init() {
+  for (const root of document.querySelectorAll(".wsas-hazard-form")) {
+    if (root.dataset.state) continue; // already started
+    const form = new HazardForm(root);
+    root.wsasHazardForm = form;
+    form.start().catch((error) => form.fail(`表单出错：${error && error.message || error}`));
+  }
+}
+
+if (typeof document !== "undefined") {
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
+  else init();
+}
+
+export { HazardForm, init };
