@@ -14,8 +14,9 @@ from helpers import ROOT
 from wsas.paths import sources_dir
 from wsas.programs import load_program
 from wsas.reading import load_json_file, load_yaml_file
-from wsas.records.cadence import (CadenceError, CadenceProgram, Item, cadence_program, cadences_path, check_cadence,
-                                  china_date, item_of, load_cadences)
+from wsas.records.cadence import (CadenceError, CadenceProgram, cadence_program, cadences_path, check_cadence,
+                                  china_date, load_cadences)
+from wsas.records.ledger import Entry, entry_of
 from wsas.records.cadence_cli import add_cadence_arguments
 from wsas.schemas import schema_errors
 from wsas.sources import Record
@@ -139,8 +140,8 @@ CASES = [(path, index) for path in vector_files() for index in range(len(load_js
 def run_vector(vectors: dict, case: dict):
     ref = case.get("program", vectors["program"])
     program = cadence_program(ref) if isinstance(ref, str) else CadenceProgram.from_data(ref)
-    items = [item_of(Record("vector", index + 1, data=entry.encode("utf-8"))) if isinstance(entry, str)
-             else Item("vector", index + 1, entry) for index, entry in enumerate(case["inspections"])]
+    items = [entry_of(Record("vector", index + 1, data=entry.encode("utf-8"))) if isinstance(entry, str)
+             else Entry("vector", index + 1, entry) for index, entry in enumerate(case["inspections"])]
     return check_cadence(program, items, dt.date.fromisoformat(case["from"]), dt.date.fromisoformat(case["to"]),
                          calendar_days=True if case.get("calendarDays") else None,
                          weekday_fallback=case.get("weekdayFallback", False), levels=case.get("levels"))

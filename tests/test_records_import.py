@@ -15,7 +15,7 @@ import yaml
 
 from helpers import ROOT
 from wsas.reading import load_json_file, load_yaml_file
-from wsas.records.cadence import Item
+from wsas.records.ledger import Entry
 from wsas.records.codes import TableError, convert, import_items, load_table, published_tables
 from wsas.records.codes_cli import add_import_arguments
 from wsas.schemas import schema_errors
@@ -54,7 +54,7 @@ def json_reports(out: str) -> list[dict]:
 
 def one(table, record) -> object:
     """The outcome of converting one producer record."""
-    return convert(table, Item("in.jsonl", 1, record))
+    return convert(table, Entry("in.jsonl", 1, record))
 
 
 def sample_a_record(**changes) -> dict:
@@ -181,7 +181,7 @@ def test_unknown_code_is_never_guessed_and_names_everything():
     table = load_table("sample-b")
     record = load_json_file(IMPORT / "sample-b" / "hb-002.json")
     record["hazard"]["grade"] = 3
-    outcome = convert(table, Item("b.jsonl", 7, record))
+    outcome = convert(table, Entry("b.jsonl", 7, record))
     (error,) = outcome.errors
     assert (error.code, error.file, error.line, error.pointer) == ("unknown-code", "b.jsonl", 7, "/hazard/grade")
     assert error.as_dict()["value"] == "3" and error.as_dict()["target"] == "/level"
@@ -204,9 +204,9 @@ def test_epoch_and_default_date_time(tmp_path):
     for value in (1711434600000, "1711434600999"):  # milliseconds below a second are dropped
         expected = "2024-03-26T14:30:00+08:00"
         record["rectify"]["finishTime"] = value
-        assert convert(table, Item("b", 1, record)).document["rectification"]["completedAt"] == expected
+        assert convert(table, Entry("b", 1, record)).document["rectification"]["completedAt"] == expected
     record["rectify"]["finishTime"] = "2024-03-26"
-    assert convert(table, Item("b", 1, record)).errors[0].code == "bad-value"
+    assert convert(table, Entry("b", 1, record)).errors[0].code == "bad-value"
     data = sample("sample-b")
     for field in data["fields"]:
         if field["from"] == "/rectify/finishTime":
@@ -215,7 +215,7 @@ def test_epoch_and_default_date_time(tmp_path):
     for value, ok in (("2024-03-26T14:30", True), ("2024-03-26T14:30:00Z", True), ("2024-03-26 14:30", False),
                       ("2024-02-30T14:30", False), (1711434600000, False)):
         record["rectify"]["finishTime"] = value
-        assert convert(own, Item("b", 1, record)).ok is ok, value
+        assert convert(own, Entry("b", 1, record)).ok is ok, value
 
 
 def test_numbers_are_exact():
@@ -275,7 +275,7 @@ def test_schema_errors_point_at_the_producer_field():
     record = load_json_file(IMPORT / "sample-b" / "hb-001.json")
     record["photos"][0]["url"] = "photos/with space.jpg"
     record["hazard"]["title"] = "长" * 201
-    outcome = convert(table, Item("b", None, record))
+    outcome = convert(table, Entry("b", None, record))
     assert sorted((e.pointer, e.as_dict()["target"]) for e in outcome.errors) == [
         ("/hazard/title", "/name"), ("/photos/0/url", "/attachments/0/href")]
 
@@ -287,7 +287,7 @@ def test_unmapped_fields_warn_and_ignore_silences():
     record["photos"][0]["exif"] = {"camera": "x"}
     record["photos"][0]["uploadedBy"] = "ignored"
     record["extra"] = None  # empty values carry nothing to lose
-    outcome = convert(table, Item("b", None, record))
+    outcome = convert(table, Entry("b", None, record))
     assert outcome.ok
     assert [w.pointer for w in outcome.warnings] == ["/hazard/level2", "/photos/0/exif"]
 
@@ -298,7 +298,7 @@ def test_constants_and_duplicate_ids(tmp_path):
     table = load_table(str(write_table(tmp_path, data)))
     first, second = sample_a_record(), sample_a_record(yhmc="again")
     third = sample_a_record(yhbh="B")
-    outcomes = list(import_items(table, [Item("f", 1, first), Item("f", 2, second), Item("f", 3, third)]))
+    outcomes = list(import_items(table, [Entry("f", 1, first), Entry("f", 2, second), Entry("f", 3, third)]))
     assert [o.ok for o in outcomes] == [False, False, True]  # which of the two is right cannot be known
     assert outcomes[2].document["program"] == "xinzhou-2020"
     for outcome in outcomes[:2]:

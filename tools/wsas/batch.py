@@ -148,8 +148,8 @@ class Checker:
         try:
             document = load_json_text(decode(record.data, record.file), record.file)
         except InputError as exc:
-            return None, [_at_line(exc.error, record)]
-        return document, [_at_line(error.located(record.file), record) for error in validate(document, self.catalogue)]
+            return None, [exc.error.at_record(record.file, record.line)]
+        return document, [error.at_record(record.file, record.line) for error in validate(document, self.catalogue)]
 
 
 def record_report(outcome: Outcome) -> dict:
@@ -161,14 +161,6 @@ def record_report(outcome: Outcome) -> dict:
     if outcome.rubric:
         report["rubric"] = outcome.rubric
     return report
-
-
-def _at_line(error: Error, record: Record) -> Error:
-    """Errors of a JSON Lines record carry the file's line number (syntax errors keep their column)."""
-    if record.line is None:
-        return error
-    return Error(error.code, error.message, error.message_en, error.pointer, record.file, record.line,
-                 error.column if error.line is not None else None, error.keyword)
 
 
 _PLAIN: dict = {}  # Decimal value → its JSON number; results repeat the same few values endlessly

@@ -17,7 +17,7 @@ from tqdm import tqdm
 from .batch import CSV_COLUMNS, CheckerSpec, Formats, Summary, jobs_for, run
 from .output import atomic_file, dumps
 from .rubrics import RubricError
-from .sources import expand, is_lines, segments, total_size
+from .sources import is_lines, named_inputs, segments, total_size
 
 OK, INVALID, UNREADABLE = 0, 1, 2
 
@@ -50,15 +50,10 @@ def run_score(args) -> int:
 
 
 def _run(args, scoring: bool) -> int:
-    files, missing = expand(args.files)
-    report = sys.stderr if scoring else sys.stdout
-    status = OK
-    for error in missing:
-        print(error, file=report)
-        status = UNREADABLE
+    files, found = named_inputs(args.files, f"wsas {'score' if scoring else 'validate'}",
+                                sys.stderr if scoring else sys.stdout)
+    status = OK if found else UNREADABLE
     if not files:
-        if not missing:
-            print("wsas: 没有找到任何 .json 或 .jsonl 文件 / no .json or .jsonl files found", file=sys.stderr)
         return UNREADABLE
     jsonl, table = (getattr(args, "jsonl", None), getattr(args, "csv", None)) if scoring else (None, None)
     fmt = args.format or ("text" if not (jsonl or table) else None)

@@ -26,6 +26,14 @@ class Error:
         return Error(self.code, self.message, self.message_en, self.pointer, file,
                      self.line, self.column, self.keyword)
 
+    def at_record(self, file: str | None, line: int | None) -> "Error":
+        """This error placed at a record: its file and, for a JSON Lines record, the file's line
+        (a syntax error keeps its column within the line)."""
+        if line is None:
+            return self.located(file)
+        return Error(self.code, self.message, self.message_en, self.pointer, file, line,
+                     self.column if self.line is not None else None, self.keyword)
+
     def where(self) -> str:
         place = self.file or "<input>"
         if self.line is not None:

@@ -79,6 +79,18 @@ def expand(paths: list[str]) -> tuple[list[str], list[Error]]:
     return files, missing
 
 
+def named_inputs(paths: list[str], command: str, stream=None) -> tuple[list[str], bool]:
+    """:func:`expand` for a command line: each missing path, and a search that found no file at all,
+    is reported on ``stream`` (standard error by default). Returns the files and whether every path was found."""
+    stream = stream or sys.stderr
+    files, missing = expand(paths)
+    for error in missing:
+        print(error, file=stream)
+    if not files and not missing:
+        print(f"{command}: 没有找到任何 .json 或 .jsonl 文件 / no .json or .jsonl files found", file=sys.stderr)
+    return files, not missing
+
+
 def _walk(folder: str) -> list[str]:
     found = []
     for root, dirs, names in os.walk(folder, onerror=lambda exc: found.append(exc)):

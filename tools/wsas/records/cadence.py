@@ -19,17 +19,17 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..deadlines import Period, periods
 from ..errors import Error, InputError, UnreadableError
 from ..paths import records_dir
-from ..reading import decode, load_document, load_json_text
+from ..reading import load_document
 from ..schemas import schema_errors
-from ..sources import Record, records
 from ..workdays import Workdays
+from .ledger import Entry
 
 EVERY = {"daily": "day", "weekly": "week", "monthly": "month", "quarterly": "quarter"}
 CADENCE_LABEL = {"daily": "每日", "weekly": "每周", "monthly": "每月", "quarterly": "每季度"}
@@ -114,47 +114,6 @@ def cadence_program(program_id: str, path: str | Path | None = None) -> CadenceP
                                   f"the cadence table has no program {program_id} (known: {', '.join(table)})",
                                   file=str(path or cadences_path()))])
     return table[program_id]
-
-
-# ---------------------------------------------------------------- reading the input
-
-
-@dataclass
-class Item:
-    """One input document: parsed (``document``) or not (``errors``), with its location."""
-
-    file: str
-    line: int | None
-    document: object = None
-    errors: list[Error] = field(default_factory=list)
-
-    @property
-    def where(self) -> str:
-        return self.file if self.line is None else f"{self.file}:{self.line}"
-
-
-def read_items(files: list[str]) -> Iterator[Item]:
-    """The documents of ``files`` (see :func:`wsas.sources.records`), parsed strictly, in order."""
-    for record in records(files):
-        yield item_of(record)
-
-
-def item_of(record: Record) -> Item:
-    if record.error is not None:
-        return Item(record.file, record.line, errors=[record.error])
-    try:
-        document = load_json_text(decode(record.data, record.file), record.file)
-    except InputError as exc:
-        return Item(record.file, record.line, errors=[at_line(exc.error, record.file, record.line)])
-    return Item(record.file, record.line, document)
-
-
-def at_line(error: Error, file: str | None, line: int | None) -> Error:
-    """``error`` located at ``file`` and, for JSON Lines, the file's line (syntax errors keep their column)."""
-    if line is None:
-        return error.located(file)
-    return Error(error.code, error.message, error.message_en, error.pointer, file, line,
-                 error.column if error.line is not None else None, error.keyword)
 
 
 def unique_errors(errors: list[Error]) -> list[Error]:
@@ -246,7 +205,7 @@ def _subject_key(subject: dict) -> tuple:
     return ("code", subject["code"]) if "code" in subject else ("name", subject["name"])
 
 
-def check_cadence(program: CadenceProgram, items: Iterable[Item], start: dt.date, end: dt.date,
+def check_cadence(program: CadenceProgram, items: Iterable[Entry], start: dt.date, end: dt.date,
                   calendar_days: bool | None = None, weekday_fallback: bool = False,
                   levels: Iterable[str] | None = None) -> CadenceReport:
     """Every missed period of every stream of ``items`` between ``start`` and ``end`` (both included).
@@ -320,7 +279,7 @@ def check_cadence(program: CadenceProgram, items: Iterable[Item], start: dt.date
                          wanted)
 
 
-def _item_errors(item: Item, program: CadenceProgram) -> tuple[list[Error], bool]:
+def _item_errors(item: Entry, program: CadenceProgram) -> tuple[list[Error], bool]:
     """Why ``item`` cannot be counted (empty when it can; ``cadence-mismatch`` alone still counts), and
     whether it has the shape of an inspection (so that its id takes part in the duplicate check)."""
     if item.errors:
@@ -332,7 +291,7 @@ def _item_errors(item: Item, program: CadenceProgram) -> tuple[list[Error], bool
     document = item.document
     if not isinstance(document, dict):
         return [error("schema", "应为一个 JSON 对象（排查任务或排查记录）", "expected a JSON object (a task or a record)")], False
-    found = [at_line(e, item.file, item.line) for e in unique_errors(schema_errors(document, "inspection"))]
+    found = [e.at_record(item.file, item.line) for e in unique_errors(schema_errors(document, "inspection"))]
     if found:
         return found, False
     if "program" in document and document["program"] != program.id:
@@ -382,5 +341,5 @@ def _periods(cadence: str, start: dt.date, end: dt.date, counting: str, workdays
     return found
 
 
-__all__ = ["CadenceError", "CadenceProgram", "CadenceReport", "Item", "Level", "Stream", "cadence_program",
-           "cadences_path", "check_cadence", "china_date", "item_of", "load_cadences", "read_items", "unique_errors"]
+__all__ = ["CadenceError", "CadenceProgram", "CadenceReport", "Level", "Stream", "cadence_program",
+           "cadences_path", "check_cadence", "china_date", "load_cadences", "unique_errors"]

@@ -12,10 +12,11 @@ import datetime as dt
 import sys
 
 from ..output import dumps, write_atomic
-from ..sources import expand
+from ..sources import named_inputs
 from ..workdays import CalendarRangeError
+from .ledger import read_entries
 from .cadence import (CADENCE_LABEL, CALENDAR_DAYS, CadenceError, CadenceReport, cadence_program, cadences_path,
-                      check_cadence, read_items)
+                      check_cadence)
 
 OK, INVALID, UNREADABLE = 0, 1, 2
 
@@ -73,18 +74,12 @@ def run_cadence(args) -> int:
     if unknown:
         return usage(f"方案 {program.id} 没有层级 {'、'.join(unknown)}（已有：{'、'.join(program.levels)}）/ "
                      f"unknown level(s) {', '.join(unknown)} (known: {', '.join(program.levels)})")
-    files, missing = expand(args.inputs)
-    status = OK
-    for error in missing:
-        print(error, file=sys.stderr)
-        status = UNREADABLE
+    files, found = named_inputs(args.inputs, "wsas records cadence")
+    status = OK if found else UNREADABLE
     if not files:
-        if not missing:
-            print("wsas records cadence: 没有找到任何 .json 或 .jsonl 文件 / no .json or .jsonl files found",
-                  file=sys.stderr)
         return UNREADABLE
     try:
-        report = check_cadence(program, read_items(files), args.start, args.end,
+        report = check_cadence(program, read_entries(files), args.start, args.end,
                                calendar_days=True if args.calendar_days else None,
                                weekday_fallback=args.weekday_fallback, levels=args.level)
     except CalendarRangeError as exc:

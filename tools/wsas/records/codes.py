@@ -31,7 +31,8 @@ from ..reading import load_document
 from ..paths import records_dir
 from ..schemas import Validator, load_schema, registry, schema_errors, schema_id, validator
 from ..sources import STDIN
-from .cadence import CHINA, Item, read_items, unique_errors
+from .cadence import CHINA, unique_errors
+from .ledger import Entry, read_entries
 
 ABSENT = object()
 KINDS = ("text", "number", "date", "dateTime", "code", "list")
@@ -332,11 +333,11 @@ def import_records(table: CodeTable, files: list[str]) -> Iterator[ImportOutcome
     Standard input is kept in a temporary file for the second pass.
     """
     with _replayable(files) as (paths, rename):
-        locations = _id_locations(table, _renamed(read_items(paths), rename))
-        yield from import_items(table, _renamed(read_items(paths), rename), locations)
+        locations = _id_locations(table, _renamed(read_entries(paths), rename))
+        yield from import_items(table, _renamed(read_entries(paths), rename), locations)
 
 
-def import_items(table: CodeTable, items: Iterable[Item],
+def import_items(table: CodeTable, items: Iterable[Entry],
                  locations: dict[str, list[str]] | None = None) -> Iterator[ImportOutcome]:
     """Like :func:`import_records` over ``items``; ``locations`` (id → where it occurs) comes from a first
     pass, or is computed here (the items are then held in memory)."""
@@ -357,7 +358,7 @@ def import_items(table: CodeTable, items: Iterable[Item],
         yield outcome
 
 
-def _id_locations(table: CodeTable, items: Iterable[Item]) -> dict[str, list[str]]:
+def _id_locations(table: CodeTable, items: Iterable[Entry]) -> dict[str, list[str]]:
     """Where each hazard id occurs (the id as the conversion would write it)."""
     found: dict[str, list[str]] = {}
     id_field = next((f for f in table.fields if f.target == "/id"), None)
@@ -388,22 +389,22 @@ def _replayable(files: list[str]):
         yield [copy if path == STDIN else path for path in files], {copy: STDIN}
 
 
-def _renamed(items: Iterable[Item], rename: dict[str, str]) -> Iterator[Item]:
+def _renamed(items: Iterable[Entry], rename: dict[str, str]) -> Iterator[Entry]:
     for item in items:
         if item.file in rename:
             name = rename[item.file]
-            item = Item(name, item.line, item.document,
+            item = Entry(name, item.line, item.document,
                         [replace(e, file=name) if e.file == item.file else e for e in item.errors])
         yield item
 
 
-def _problem(item: Item, code: str, message: str, message_en: str, at: str = "", field_: str | None = None,
+def _problem(item: Entry, code: str, message: str, message_en: str, at: str = "", field_: str | None = None,
              target: str | None = None, value: str | None = None) -> ImportProblem:
     return ImportProblem(code, message, message_en, at, item.file, item.line, field=field_, target=target,
                          value=value)
 
 
-def convert(table: CodeTable, item: Item) -> ImportOutcome:
+def convert(table: CodeTable, item: Entry) -> ImportOutcome:
     """One producer record → one WSAS hazard record, or the reasons it cannot be one."""
     outcome = ImportOutcome(item.file, item.line, None, None, list(item.errors))
     if item.errors:
@@ -426,7 +427,7 @@ def convert(table: CodeTable, item: Item) -> ImportOutcome:
     return outcome
 
 
-def _map_object(obj: dict, fields, table: CodeTable, item: Item, source_base: str, target_base: str,
+def _map_object(obj: dict, fields, table: CodeTable, item: Entry, source_base: str, target_base: str,
                 errors: list) -> dict:
     """``obj`` (a producer record or list element) mapped by ``fields``; problems go to ``errors``."""
     document: dict = {}
@@ -451,7 +452,7 @@ def _map_object(obj: dict, fields, table: CodeTable, item: Item, source_base: st
     return document
 
 
-def _map_list(raw, fmap: FieldMap, table: CodeTable, item: Item, source: str, target: str, errors: list):
+def _map_list(raw, fmap: FieldMap, table: CodeTable, item: Entry, source: str, target: str, errors: list):
     if not isinstance(raw, list):
         errors.append(_problem(item, "bad-value", f"生产方字段 {source}{_label(fmap)}应为数组",
                                f"producer field {source} must be an array", source, source, target, _shown(raw)[:200]))
@@ -504,7 +505,7 @@ def _shown(value) -> str:
     return str(value)
 
 
-def _convert(raw, fmap: FieldMap, table: CodeTable, item: Item, source: str, target: str):
+def _convert(raw, fmap: FieldMap, table: CodeTable, item: Entry, source: str, target: str):
     """(value, None) or (None, problem)."""
 
     def bad(reason: str, reason_en: str):
@@ -596,7 +597,7 @@ def _parse(raw, layout: str, kind: str) -> str | None:
     return text + (f":{moment.second:02d}" if "ss" in got else "")
 
 
-def _unmapped(obj: dict, fields, ignore, item: Item, base: str) -> Iterator[Error]:
+def _unmapped(obj: dict, fields, ignore, item: Entry, base: str) -> Iterator[Error]:
     """Producer fields neither mapped nor ignored (their value would be lost): warnings."""
     mapped = {tuple(parts(f.source)): f for f in fields}
     ignored = {tuple(parts(p)) for p in ignore}
@@ -641,7 +642,7 @@ def _source_of(fields, target: list[str], base: str = "") -> tuple[str | None, b
     return best, exact
 
 
-def _document_errors(document: dict, table: CodeTable, item: Item) -> list[Error]:
+def _document_errors(document: dict, table: CodeTable, item: Entry) -> list[Error]:
     """The converted record against hazard.json: required fields without a value, then other shapes."""
     found = []
     for error in validator("hazard").iter_errors(document):

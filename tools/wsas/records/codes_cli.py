@@ -13,7 +13,7 @@ import os
 import sys
 
 from ..output import atomic_file, dumps
-from ..sources import STDIN, expand
+from ..sources import STDIN, named_inputs
 from .codes import TableError, import_records, load_table, published_tables
 
 OK, INVALID, UNREADABLE = 0, 1, 2
@@ -47,14 +47,9 @@ def run_import(args) -> int:
         for error in exc.errors:
             print(f"wsas records import: {error}", file=sys.stderr)
         return UNREADABLE
-    files, missing = expand(args.inputs)
-    status = OK
-    for error in missing:
-        print(error, file=sys.stderr)
-        status = UNREADABLE
+    files, found = named_inputs(args.inputs, "wsas records import")
+    status = OK if found else UNREADABLE
     if not files:
-        if not missing:
-            print("wsas records import: 没有找到任何 .json 或 .jsonl 文件 / no .json or .jsonl files found", file=sys.stderr)
         return UNREADABLE
     output = os.path.realpath(args.output)
     if any(path != STDIN and os.path.realpath(path) == output for path in files):

@@ -8,11 +8,12 @@ usage problem (exit 2) and is flagged on the ledger.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from ..errors import Error, InputError
 from ..reading import decode, load_json_text
-from ..sources import STDIN, expand, records
+from ..sources import STDIN, Record, expand, records
 
 
 @dataclass
@@ -30,10 +31,7 @@ class Entry:
 
     def locate(self, error: Error) -> Error:
         """``error`` placed at this record (its file and, in JSON Lines, its line)."""
-        if self.line is None:
-            return error.located(self.file)
-        return Error(error.code, error.message, error.message_en, error.pointer, self.file, self.line,
-                     error.column if error.line is not None else None, error.keyword)
+        return error.at_record(self.file, self.line)
 
 
 @dataclass
@@ -54,13 +52,25 @@ def read_ledger(path: str) -> Ledger:
             else:
                 ledger.entries.append(Entry(record.file, record.line, None, [record.error]))
             continue
-        entry = Entry(record.file, record.line)
-        try:
-            entry.document = load_json_text(decode(record.data, record.file), record.file)
-        except InputError as exc:
-            entry.errors.append(entry.locate(exc.error))
-        ledger.entries.append(entry)
+        ledger.entries.append(entry_of(record))
     return ledger
+
+
+def entry_of(record: Record) -> Entry:
+    """A record read strictly (:mod:`wsas.reading`): the document, or why there is none."""
+    if record.error is not None:
+        return Entry(record.file, record.line, errors=[record.error])
+    try:
+        document = load_json_text(decode(record.data, record.file), record.file)
+    except InputError as exc:
+        return Entry(record.file, record.line, errors=[exc.error.at_record(record.file, record.line)])
+    return Entry(record.file, record.line, document)
+
+
+def read_entries(files: list[str]) -> Iterator[Entry]:
+    """The documents of ``files`` (see :func:`wsas.sources.records`), read strictly, in order."""
+    for record in records(files):
+        yield entry_of(record)
 
 
 def read_ledgers(paths: list[str]) -> list[Ledger]:
