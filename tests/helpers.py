@@ -23,3 +23,31 @@ def run_wsas(*args, cwd=None) -> subprocess.CompletedProcess:
 def expected_code(path: Path) -> str:
     """``enterprise.off-step.invalid.json`` → ``off-step``."""
     return path.name.removesuffix(".invalid.json").split(".", 1)[1]
+
+
+def build_docs(tmp_path_factory, name: str = "handbook") -> Path:
+    """The handbook's docs folder, built into a temporary place (the repository's build/ is left alone)."""
+    from wsas.site import build_site
+
+    out = tmp_path_factory.mktemp(name) / "docs"
+    build_site(out)
+    return out
+
+
+def mkdocs_site(built: Path) -> Path:
+    """``mkdocs build --strict`` of built docs with the repository's mkdocs.yml pointed at them; fails on a warning."""
+    import os
+
+    import yaml
+    from wsas.site import layout
+
+    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+    config.update(INHERIT=str(built / layout.NAV_FILE), docs_dir=str(built), site_dir=str(built.parent / "site"))
+    path = built.parent / "mkdocs.yml"
+    path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    completed = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(path)], cwd=ROOT,
+                               capture_output=True, text=True, timeout=300,
+                               env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    assert "WARNING" not in completed.stderr, completed.stderr
+    return built.parent / "site"

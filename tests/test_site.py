@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-import yaml
 
-from helpers import ROOT
+from helpers import build_docs, mkdocs_site
 from wsas.output import dumps
 from wsas.paths import rubrics_dir, schemas_dir
 from wsas.programs import published_programs
@@ -28,25 +24,12 @@ PROGRAMS = list(published_programs().values())
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> Path:
-    """The docs folder, built into a temporary place (the repository's build/ is left alone)."""
-    out = tmp_path_factory.mktemp("handbook") / "docs"
-    build_site(out)
-    return out
+    return build_docs(tmp_path_factory, "handbook")
 
 
 @pytest.fixture(scope="module")
 def site(built) -> Path:
-    """``mkdocs build --strict`` of the built docs, with the repository's mkdocs.yml pointed at them."""
-    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
-    config.update(INHERIT=str(built / layout.NAV_FILE), docs_dir=str(built), site_dir=str(built.parent / "site"))
-    path = built.parent / "mkdocs.yml"
-    path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
-    completed = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(path)], cwd=ROOT,
-                               capture_output=True, text=True, timeout=300,
-                               env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
-    assert completed.returncode == 0, completed.stdout + completed.stderr
-    assert "WARNING" not in completed.stderr, completed.stderr
-    return built.parent / "site"
+    return mkdocs_site(built)
 
 
 def test_one_page_per_rubric_and_per_program(built):

@@ -3,21 +3,18 @@
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import yaml
 
-from helpers import ROOT
+from helpers import build_docs, mkdocs_site
 from wsas.paths import records_dir
 from wsas.programs import published_programs
 from wsas.reading import load_document, load_json_file
 from wsas.records import published_rules
-from wsas.site import build_site, layout, records_view
+from wsas.site import layout, records_view
 from wsas.site.state_diagram import state_diagram_svg
 
 RULES = published_rules().data
@@ -26,23 +23,12 @@ PAGES = [name for name, _ in records_view.PAGES]
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("handbook-records") / "docs"
-    build_site(out)
-    return out
+    return build_docs(tmp_path_factory, "handbook-records")
 
 
 @pytest.fixture(scope="module")
 def site(built) -> Path:
-    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
-    config.update(INHERIT=str(built / layout.NAV_FILE), docs_dir=str(built), site_dir=str(built.parent / "site"))
-    path = built.parent / "mkdocs.yml"
-    path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
-    completed = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(path)], cwd=ROOT,
-                               capture_output=True, text=True, timeout=300,
-                               env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
-    assert completed.returncode == 0, completed.stdout + completed.stderr
-    assert "WARNING" not in completed.stderr, completed.stderr
-    return built.parent / "site"
+    return mkdocs_site(built)
 
 
 def text(built: Path, name: str) -> str:
