@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import json
 from collections import Counter
@@ -14,10 +13,10 @@ from helpers import ROOT
 from wsas.paths import sources_dir
 from wsas.programs import load_program
 from wsas.reading import load_json_file, load_yaml_file
+from wsas.cli import main
 from wsas.records.cadence import (CadenceError, CadenceProgram, cadence_program, cadences_path, check_cadence,
                                   china_date, load_cadences)
 from wsas.records.ledger import Entry, entry_of
-from wsas.records.cadence_cli import add_cadence_arguments
 from wsas.schemas import schema_errors
 from wsas.sources import Record
 from wsas.workdays import CalendarRangeError
@@ -30,27 +29,9 @@ EVERY = {"daily": "day", "weekly": "week", "monthly": "month", "quarterly": "qua
 # ---------------------------------------------------------------- running the command
 
 
-def _wired() -> bool:
-    """Whether ``wsas`` itself has the ``records`` command (the lead wires it into wsas.cli)."""
-    from wsas import cli
-
-    parser = cli._parser()
-    commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
-    return "records" in commands.choices
-
-
 def cadence(capsys, *argv) -> tuple[int, str, str]:
-    """``wsas records cadence ARGV``: through ``wsas.cli.main`` once wired, else through this part's entry points."""
-    argv = [str(a) for a in argv]
-    if _wired():
-        from wsas.cli import main
-
-        status = main(["records", "cadence", *argv])
-    else:
-        parser = argparse.ArgumentParser(prog="wsas records cadence")
-        add_cadence_arguments(parser)
-        args = parser.parse_args(argv)
-        status = args.run(args)
+    """``wsas records cadence ARGV`` through ``wsas.cli.main``: (exit status, stdout, stderr)."""
+    status = main(["records", "cadence", *map(str, argv)])
     out, err = capsys.readouterr()
     return status, out, err
 
@@ -357,7 +338,6 @@ def test_gbk_line_is_reported_not_fatal(capsys, tmp_path):
     assert report["streams"][0]["missed"] == []
 
 
-@pytest.mark.skipif(not _wired(), reason="the lead has not wired `records` into wsas.cli yet")
 def test_python_m_wsas_records_cadence():
     from helpers import run_wsas
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import copy
 import datetime as dt
 import io
@@ -15,35 +14,18 @@ import yaml
 
 from helpers import ROOT
 from wsas.reading import load_json_file, load_yaml_file
+from wsas.cli import main
 from wsas.records.ledger import Entry
 from wsas.records.codes import TableError, convert, import_items, load_table, published_tables
-from wsas.records.codes_cli import add_import_arguments
 from wsas.schemas import schema_errors
 
 IMPORT = ROOT / "records" / "examples" / "import"
 CODES = ROOT / "records" / "codes"
 
 
-def _wired() -> bool:
-    from wsas import cli
-
-    parser = cli._parser()
-    commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
-    return "records" in commands.choices
-
-
 def run_import(capsys, *argv) -> tuple[int, str, str]:
-    """``wsas records import ARGV``: through ``wsas.cli.main`` once wired, else through this part's entry points."""
-    argv = [str(a) for a in argv]
-    if _wired():
-        from wsas.cli import main
-
-        status = main(["records", "import", *argv])
-    else:
-        parser = argparse.ArgumentParser(prog="wsas records import")
-        add_import_arguments(parser)
-        args = parser.parse_args(argv)
-        status = args.run(args)
+    """``wsas records import ARGV`` through ``wsas.cli.main``: (exit status, stdout, stderr)."""
+    status = main(["records", "import", *map(str, argv)])
     out, err = capsys.readouterr()
     return status, out, err
 
@@ -443,7 +425,6 @@ def test_own_table_file_with_same_records(capsys, tmp_path):
     assert status == 0 and "示例" not in err.split("\n")[0]
 
 
-@pytest.mark.skipif(not _wired(), reason="the lead has not wired `records` into wsas.cli yet")
 def test_python_m_wsas_records_import(tmp_path):
     from helpers import run_wsas
 
