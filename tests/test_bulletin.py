@@ -373,13 +373,14 @@ def test_bad_lines_are_reported_with_place_and_skipped(tmp_path):
         line(dict(result(70, code="G5"), outcome={"id": "redo", "label": "专项整治工作推倒重新开展"})),  # 8 outcome
         line(dict(result(70, code="G6"), rubricVersion="9.9.9")),           # 9 another version
         line(result(75, code="G7")),
+        line(result(75, code="G8")).replace('"score": 75', '"score": 75.000000000000000001'),  # 11 inexact
     ])
     completed = run_wsas("bulletin", "lianyungang-2020", "--period", "2020Q2", bad, "--format", "json")
     assert completed.returncode == 1
     name = str(bad)
     expected = [(2, None, "syntax"), (3, None, "schema"), (4, "/score", "schema"), (5, "/period", "period-outside"),
                 (6, "/rubric", "rubric-not-in-program"), (7, None, "not-a-result"), (8, "/outcome", "outcome-mismatch"),
-                (9, "/rubricVersion", "unknown-version")]
+                (9, "/rubricVersion", "unknown-version"), (11, "/score", "score-not-exact")]
     errors = [e for e in completed.stderr.splitlines() if e.startswith(name)]
     assert len(errors) == len(expected), completed.stderr
     for text, (number, pointer, code) in zip(errors, expected):
@@ -389,11 +390,11 @@ def test_bad_lines_are_reported_with_place_and_skipped(tmp_path):
         zh, en = text.split("] ", 1)[1].split(" / ", 1)
         assert re.search(r"[\u4e00-\u9fff]", zh) and re.search(r"[A-Za-z]{3}", en), text
     bulletin = json.loads(completed.stdout)
-    assert bulletin["inputs"] == {"records": 10, "valid": 2, "used": 2, "invalid": 8, "duplicates": 0,
+    assert bulletin["inputs"] == {"records": 11, "valid": 2, "used": 2, "invalid": 9, "duplicates": 0,
                                        "roster": None, "invalidByCode": {
                                            "not-a-result": 1, "outcome-mismatch": 1, "period-outside": 1,
-                                           "rubric-not-in-program": 1, "schema": 2, "syntax": 1,
-                                           "unknown-version": 1}}
+                                           "rubric-not-in-program": 1, "schema": 2, "score-not-exact": 1,
+                                           "syntax": 1, "unknown-version": 1}}
     assert figures_of(bulletin)["summary"]["total"] == 88 + 75
 
 

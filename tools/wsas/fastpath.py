@@ -14,12 +14,11 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-import jsonschema_rs
 import orjson
 
 from .rubrics import Catalogue, Rubric
 from .rules import VALUE_KEY, num, on_step, step_of
-from .schemas import NAMES, load_schema, schema_id
+from .schemas import fast_validator
 
 # A run of 16 digits/dots may hold a number with more significant digits than a double keeps (15), or a
 # long code inside a string: either way the reference reader decides. Shorter numbers read exactly, except
@@ -33,17 +32,12 @@ _MEMO_LIMIT = 100_000
 _EXACT_FLOAT_MIN, _EXACT_FLOAT_MAX = 1e-7, 1e15
 
 
-def _validator():
-    registry = jsonschema_rs.Registry([(schema_id(name), load_schema(name)) for name in NAMES])
-    return jsonschema_rs.validator_for(load_schema("submission"), registry=registry)
-
-
 class FastPath:
     """Decides quickly that a submission is valid; ``None`` means "ask the reference path"."""
 
     def __init__(self, catalogue: Catalogue):
         self.catalogue = catalogue
-        self.schema = _validator()
+        self.schema = fast_validator("submission")
         self._criteria = {rubric.id: _criteria_table(rubric) for rubric in catalogue}
 
     def valid_document(self, data: bytes) -> tuple[dict, Rubric] | None:

@@ -60,6 +60,16 @@ def validator(name: str):
     return Validator(load_schema(name), registry=registry())
 
 
+@cache
+def fast_validator(name: str):
+    """A jsonschema-rs validator of schema ``name`` (same offline registry): a quick yes/no for batches,
+    whose "no" is then explained by :func:`schema_errors`."""
+    import jsonschema_rs
+
+    registry = jsonschema_rs.Registry([(schema_id(other), load_schema(other)) for other in NAMES])
+    return jsonschema_rs.validator_for(load_schema(name), registry=registry)
+
+
 def schema_errors(document, name: str) -> list[Error]:
     """Every schema error of ``document`` against schema ``name``, translated."""
     found = []

@@ -13,14 +13,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import jsonschema_rs
-
 from ..consequences import consequences_of, grade_of
 from ..errors import Error, InputError
+from ..output import plain
 from ..programs import Program
 from ..reading import decode, load_json_text
 from ..rules import fmt, num
-from ..schemas import NAMES, load_schema, schema_errors, schema_id
+from ..schemas import fast_validator, schema_errors
 from ..scoring import outcome_of
 from ..sources import Record
 from .quarter import Quarter
@@ -45,8 +44,7 @@ class Intake:
         self.program = program
         self.quarter = quarter
         self.scopes = {scope.id: scope for scope in scopes}
-        registry = jsonschema_rs.Registry([(schema_id(name), load_schema(name)) for name in NAMES])
-        self._fast = jsonschema_rs.validator_for(load_schema("result"), registry=registry)
+        self._fast = fast_validator("result")
 
     def check(self, record: Record) -> tuple[Accepted | None, list[Error]]:
         """(the accepted result, []) or (None, the record's errors located at its file and line)."""
@@ -95,6 +93,12 @@ class Intake:
         if score > scope.top:
             return [Error("score-out-of-range", f"得分 {fmt(score)} 超过该评估表的最高分 {fmt(scope.top)}",
                           f"score {fmt(score)} exceeds the rubric's highest score {fmt(scope.top)}", "/score")], None
+        try:
+            plain(score)
+        except ValueError:  # the bulletin's JSON repeats scores exactly; this one no JSON number reproduces
+            return [Error("score-not-exact", f"得分 {fmt(score)} 的有效数字多于 JSON 数值能精确表示的位数，不是评分得出的得分",
+                          f"score {fmt(score)} has more significant digits than a JSON number keeps exactly: "
+                          "not a score the rubric produces", "/score")], None
         outcome = outcome_of(score, rubric)
         stated = result["outcome"]["id"] if result["outcome"] else None
         if stated != (outcome["id"] if outcome else None):

@@ -17,7 +17,8 @@ from . import bulletin_page, layout, records_view
 
 GUIDES = ("validate.md", "deploy.md")          # hand-written pages, in this order; others follow by name
 SPEC_ORDER = ("index.md", "concepts.md", "scoring.md", "validation.md", "errata.md", "versioning.md",
-              "workflows.md", "conformance.md", "changelog.md")
+              "workflows.md", "records.md", "records-cadence-import.md", "bulletin.md", "conformance.md",
+              "changelog.md")
 
 
 def _program_label(program) -> str:
