@@ -34,6 +34,7 @@
 import { loadValidator } from "./validator.mjs";
 import { checkResponses, score } from "./scorer.mjs";
 import { h, setChildren, setText } from "./form-dom.mjs";
+import { FormBase, downloadJson, fetchJson, loadDraft, startForms, storeDraft, whenReady } from "./form-common.mjs";
 import {
   HEADER_FIELDS, buildSubmission, criteriaOf, emptyState, exportFileName, isEmptyState, naAllowed,
   rowValue, stateFromSubmission,
@@ -42,54 +43,21 @@ import { errataFor, formColumns, n, pointsParts, pointsWords, ruleWords, sourceW
 import { analyse, dec, sum } from "./form-check.mjs";
 
 const DRAFT_PREFIX = "wsas-draft:";
-let formCount = 0;
 
-async function fetchJson(url) {
-  const response = await fetch(url, { credentials: "same-origin" });
-  if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
-  return response.json();
-}
-
-function storage() {
-  try {
-    return window.localStorage;
-  } catch {
-    return null;
-  }
-}
-
-function formatTime(iso) {
-  const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return String(iso);
-  try {
-    return date.toLocaleString("zh-CN", { hour12: false });
-  } catch {
-    return date.toISOString();
-  }
-}
-
-class WsasForm {
+class WsasForm extends FormBase {
   constructor(root) {
-    this.root = root;
-    this.index = formCount++;
+    super(root, "wsas");
     this.rows = new Map();      // criterion id → {criterion, item, section, control, na, reason, evidence, …}
     this.fields = new Map();    // header field name → {field, input, print, error}
-    this.flash = [];            // import / example problems shown in the summary box
     this.validate = null;
     this.rubric = null;
-  }
-
-  id(suffix) {
-    return `wsas${this.index}-${String(suffix).replace(/[^0-9A-Za-z_-]/g, "_")}`;
   }
 
   // ---- start -------------------------------------------------------------------------
 
   async start() {
     const root = this.root;
-    root.dataset.state = "loading";
-    root.setAttribute("aria-busy", "true");
-    setChildren(root, h("p", { class: "wsas-form__loading", text: "正在载入评估表…" }));
+    this.showLoading("wsas-form__loading", "正在载入评估表…");
     const rubricUrl = root.dataset.rubricUrl;
     try {
       if (!rubricUrl) throw new Error("data-rubric-url 未设置 / data-rubric-url is missing");
@@ -124,10 +92,7 @@ class WsasForm {
       this.flash.push({ message: `模式文件载入失败，只做评分规则校验：${validatorProblem}`,
         messageEn: `schemas could not be loaded: ${validatorProblem}` });
     }
-    this.restoreDraft();
-    this.update({ save: false });
-    root.removeAttribute("aria-busy");
-    root.dataset.state = "ready";
+    this.showReady();
   }
 
   // ---- rendering ---------------------------------------------------------------------
@@ -144,41 +109,18 @@ class WsasForm {
       h("div", { class: "wsas-form__print-source",
         text: `${sourceWords(rubric)}　WSAS 评估表 ${rubric.id} 版本 ${rubric.version}` }));
 
-    const hasExample = Boolean(root.dataset.exampleUrl);
-    this.importInput = h("input", { type: "file", accept: ".json,application/json", "data-import-input": "",
-      class: "wsas-form__file", id: this.id("import"), tabindex: "-1", "aria-hidden": "true" });
-    this.importInput.addEventListener("change", () => {
-      const file = this.importInput.files && this.importInput.files[0];
-      if (file) this.importFile(file).finally(() => { this.importInput.value = ""; });
-    });
-    const button = (action, text, title, extra = {}) => h("button", {
-      type: "button", class: `md-button wsas-button wsas-button--${action}`, "data-action": action, title, ...extra,
-    }, text);
-    const toolbar = h("div", { class: "wsas-form__toolbar", role: "toolbar", "aria-label": "表单操作" },
-      button("export", "导出 JSON", "把本表保存为 JSON 文件（填报模式 submission.json）"),
-      button("import", "导入 JSON", "读入一份本评估表的填报 JSON 文件"),
-      hasExample ? button("example", "载入示例", "填入一份示例填报") : null,
-      button("clear", "清空表单", "清除全部内容和本机草稿"),
-      button("print", "打印", "打印或存为 PDF（A4）"),
-      this.importInput);
-
-    this.draftNotice = h("div", { class: "wsas-form__notice", "data-draft-notice": "", role: "status", hidden: true });
-    this.messageBox = h("div", { class: "wsas-form__message", "data-message": "", role: "status", hidden: true });
-    this.errorBox = h("div", { class: "wsas-form__errors", "data-errors": "", role: "alert", hidden: true });
+    const toolbar = this.renderToolbar("wsas-form", {
+      export: "把本表保存为 JSON 文件（填报模式 submission.json）",
+      import: "读入一份本评估表的填报 JSON 文件",
+      example: "填入一份示例填报",
+    }, { id: this.id("import") });
 
     root.textContent = "";
     root.append(printHead, toolbar, this.draftNotice, this.messageBox, this.errorBox,
       this.renderHeader(), this.renderTable(), this.renderStatus());
 
-    root.addEventListener("input", (event) => this.onEdit(event));
-    root.addEventListener("change", (event) => this.onEdit(event));
-    root.addEventListener("focusout", () => {
-      if (this.rubric) window.setTimeout(() => this.update({ save: false }), 0);
-    });
-    root.addEventListener("click", (event) => {
-      const target = event.target instanceof Element ? event.target.closest("[data-action]") : null;
-      if (target && root.contains(target)) this.onAction(target.dataset.action, event);
-    });
+    // render() runs once the rubric is loaded: update() has what it needs
+    this.listen();
     // a wheel over a focused number input would change the points silently
     root.addEventListener("wheel", (event) => {
       const target = event.target;
@@ -526,8 +468,8 @@ class WsasForm {
     this.update({ save: true });
   }
 
-  onAction(action, event) {
-    switch (action) {
+  onAction(target, event) {
+    switch (target.dataset.action) {
       case "export": return this.exportJson();
       case "import": return this.importInput.click();
       case "example": return this.loadExample();
@@ -718,32 +660,12 @@ class WsasForm {
   }
 
   renderErrorBox(fieldErrors, others) {
-    const parts = [];
-    if (this.flash.length) {
-      parts.push(h("ul", { class: "wsas-errors__flash" },
-        this.flash.map((e) => h("li", { title: e.messageEn || null, text: e.message }))));
-    }
-    if (others.length) {
-      parts.push(h("p", { class: "wsas-errors__lead", text: "填报有误：" }));
-      parts.push(h("ul", {}, others.map((e) => h("li", { title: e.messageEn || null },
-        e.message, e.pointer ? h("code", { class: "wsas-pointer", text: ` ${e.pointer}` }) : null))));
-    }
-    if (fieldErrors) {
-      parts.push(h("p", { class: "wsas-errors__fields", text: `表中有 ${fieldErrors} 处需要更正，已在对应栏目旁标出。` }));
-    }
-    setChildren(this.errorBox, parts);
-    this.errorBox.hidden = parts.length === 0;
-  }
-
-  message(text, { kind = "info", details = [] } = {}) {
-    setChildren(this.messageBox, h("p", { text }),
-      details.length ? h("ul", {}, details.map((d) => h("li", { title: d.messageEn || null, text: d.message }))) : null);
-    this.messageBox.dataset.kind = kind;
-    this.messageBox.hidden = !text;
-  }
-
-  clearFlash() {
-    if (this.flash.length) this.flash = [];
+    this.showErrorBox("wsas-errors__flash", [
+      others.length ? h("p", { class: "wsas-errors__lead", text: "填报有误：" }) : null,
+      others.length ? h("ul", {}, others.map((e) => h("li", { title: e.messageEn || null },
+        e.message, e.pointer ? h("code", { class: "wsas-pointer", text: ` ${e.pointer}` }) : null))) : null,
+      fieldErrors ? h("p", { class: "wsas-errors__fields", text: `表中有 ${fieldErrors} 处需要更正，已在对应栏目旁标出。` }) : null,
+    ]);
   }
 
   // ---- drafts ------------------------------------------------------------------------------
@@ -753,48 +675,17 @@ class WsasForm {
   }
 
   saveDraft(state) {
-    const store = storage();
-    if (!store) return;
-    try {
-      if (isEmptyState(state)) {
-        store.removeItem(this.draftKey());
-      } else {
-        store.setItem(this.draftKey(), JSON.stringify({
-          savedAt: new Date().toISOString(),
-          submission: buildSubmission(state, this.rubric, { partial: true }),
-        }));
-      }
-    } catch {
-      // storage full or forbidden: the form works without drafts
-    }
+    storeDraft(this.draftKey(), () => (isEmptyState(state) ? null
+      : { submission: buildSubmission(state, this.rubric, { partial: true }) }));
   }
 
   restoreDraft() {
-    const store = storage();
-    if (!store) return;
-    let draft = null;
-    try {
-      const text = store.getItem(this.draftKey());
-      draft = text ? JSON.parse(text) : null;
-    } catch {
-      draft = null;
-    }
+    const draft = loadDraft(this.draftKey());
     if (!draft || !draft.submission || draft.submission.rubric !== this.rubric.id) return;
     const { state } = stateFromSubmission(draft.submission, this.rubric);
     if (isEmptyState(state)) return;
     this.writeState(state);
-    setChildren(this.draftNotice,
-      `已恢复草稿（保存于 ${formatTime(draft.savedAt)}）。草稿只保存在本机浏览器中；如需重新填写，请点「清空表单」。`);
-    this.draftNotice.hidden = false;
-  }
-
-  removeDraft() {
-    const store = storage();
-    try {
-      if (store) store.removeItem(this.draftKey());
-    } catch {
-      // nothing to remove
-    }
+    this.showDraftRestored(draft.savedAt);
   }
 
   // ---- buttons -----------------------------------------------------------------------------
@@ -814,55 +705,13 @@ class WsasForm {
     }
     const submission = buildSubmission(this.readState(), this.rubric, { schema: true });
     const name = exportFileName(submission, this.rubric);
-    const blob = new Blob([JSON.stringify(submission, null, 2) + "\n"], { type: "application/json" });
-    const url = URL.createObjectURL(blob);
-    const link = h("a", { href: url, download: name, hidden: true });
-    document.body.append(link);
-    link.click();
-    link.remove();
-    window.setTimeout(() => URL.revokeObjectURL(url), 60000);
+    downloadJson(submission, name);
     this.message(`已导出 ${name}`);
   }
 
-  async importFile(file) {
-    let text;
-    try {
-      text = await file.text();
-    } catch (error) {
-      this.refuse(`无法读取文件「${file.name}」：${error.message || error}`, `cannot read ${file.name}`);
-      return;
-    }
-    let doc;
-    try {
-      doc = JSON.parse(text.replace(/^\uFEFF/, ""));
-    } catch (error) {
-      this.refuse(`「${file.name}」不是有效的 JSON 文件（${error.message}），未导入；当前填写内容未改动。`,
-        `${file.name} is not valid JSON (${error.message}); nothing imported`);
-      return;
-    }
-    this.loadDocument(doc, { source: `「${file.name}」`, verb: "导入" });
-  }
-
-  async loadExample() {
-    const url = this.root.dataset.exampleUrl;
-    if (!url) return;
-    let doc;
-    try {
-      doc = await fetchJson(url);
-    } catch (error) {
-      this.refuse(`示例载入失败：${error.message || error}`, `the example could not be loaded: ${error}`);
-      return;
-    }
-    const file = decodeURIComponent(url.split("/").pop() || url);
-    this.loadDocument(doc, { source: `示例「${file}」`, verb: "载入" });
-  }
-
-  /** Show why a file was not taken; the form stays as it was. */
-  refuse(message, messageEn) {
-    this.flash = [{ message, messageEn }];
-    this.message("");
-    this.update({ save: false });
-    this.errorBox.scrollIntoView({ block: "nearest" });
+  refuseNotJson(file, text, error) {
+    this.refuse(`「${file.name}」不是有效的 JSON 文件（${error.message}），未导入；当前填写内容未改动。`,
+      `${file.name} is not valid JSON (${error.message}); nothing imported`);
   }
 
   loadDocument(doc, { source, verb }) {
@@ -920,34 +769,19 @@ class WsasForm {
     this.message(text, { kind: details.length ? "warning" : "success", details });
   }
 
-  clearForm() {
-    const go = window.confirm("确定清空本表的全部内容吗？本机保存的草稿也会一并删除。");
-    if (!go) return;
-    this.writeState(emptyState(this.rubric));
-    this.removeDraft();
-    this.flash = [];
-    this.draftNotice.hidden = true;
-    this.message("");
-    this.update({ save: false });
+  blankState() {
+    return emptyState(this.rubric);
   }
 }
 
 function init() {
-  for (const root of document.querySelectorAll(".wsas-form")) {
-    if (root.dataset.state) continue; // already started
-    const form = new WsasForm(root);
-    root.wsasForm = form;
-    form.start().catch((error) => {
-      root.dataset.state = "error";
-      setChildren(root, h("div", { class: "wsas-form__fatal", role: "alert",
-        text: `表单出错：${error && error.message || error}` }));
-    });
-  }
+  startForms(".wsas-form", "wsasForm", (root) => new WsasForm(root), ({ root }, error) => {
+    root.dataset.state = "error";
+    setChildren(root, h("div", { class: "wsas-form__fatal", role: "alert",
+      text: `表单出错：${error && error.message || error}` }));
+  });
 }
 
-if (typeof document !== "undefined") {
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
-  else init();
-}
+whenReady(init);
 
 export { WsasForm, init };

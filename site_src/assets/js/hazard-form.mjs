@@ -30,6 +30,7 @@
 
 import { loadSchemas, makeSchemaValidator } from "./validator.mjs";
 import { h, setChildren, setText } from "./form-dom.mjs";
+import { FormBase, downloadJson, fetchJson, loadDraft, startForms, storeDraft, whenReady } from "./form-common.mjs";
 import {
   PERSON_PARTS, PLACEHOLDERS, SECTIONS, TABLES, TOP_ORDER, buildDocument, emptyState, evaluate, exportFileName,
   fieldLabel, isEmptyState, labelOf, notAHazard, pathLabel, stateChecklist, stateFromDocument, todayInChina,
@@ -42,61 +43,28 @@ const NOTES = {
   history: "每次状态变化一行，按时间先后；第一行为「登记」，最后一行的状态应与当前状态相同。",
   attachments: "照片、整改报告等；位置写相对路径（如 attachments/H-2024-001/photo.jpg）或网址。",
 };
-let formCount = 0;
-
-async function fetchJson(url) {
-  const response = await fetch(url, { credentials: "same-origin" });
-  if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
-  return response.json();
-}
-
-function storage() {
-  try {
-    return window.localStorage;
-  } catch {
-    return null;
-  }
-}
-
-function formatTime(iso) {
-  const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return String(iso);
-  try {
-    return date.toLocaleString("zh-CN", { hour12: false });
-  } catch {
-    return date.toISOString();
-  }
-}
 
 function parent(pointer) {
   return pointer.slice(0, pointer.lastIndexOf("/"));
 }
 
-class HazardForm {
+class HazardForm extends FormBase {
   constructor(root) {
-    this.root = root;
-    this.index = formCount++;
+    super(root, "wsashf");
     this.state = emptyState();
     this.rules = null;
     this.schema = null;
     this.schemaErrors = null;
-    this.flash = [];
     this.programs = [];
     this.slots = new Map();     // pointer → {el, wrapper}
     this.inputs = new Map();    // pointer → input of a field (not table cells)
-  }
-
-  id(suffix) {
-    return `wsashf${this.index}-${String(suffix).replace(/[^0-9A-Za-z_-]/g, "_")}`;
   }
 
   // ---- start ------------------------------------------------------------------------------
 
   async start() {
     const root = this.root;
-    root.dataset.state = "loading";
-    root.setAttribute("aria-busy", "true");
-    setChildren(root, h("p", { class: "wsas-hf__loading", text: "正在载入隐患登记表…" }));
+    this.showLoading("wsas-hf__loading", "正在载入隐患登记表…");
     try {
       const url = root.dataset.rulesUrl;
       if (!url) throw new Error("data-rules-url 未设置 / data-rules-url is missing");
@@ -125,10 +93,7 @@ class HazardForm {
     if (problem) {
       this.flash.push({ message: `模式文件载入失败，只做生命周期检查：${problem}`, messageEn: `schemas not loaded: ${problem}` });
     }
-    this.restoreDraft();
-    this.update({ save: false });
-    root.removeAttribute("aria-busy");
-    root.dataset.state = "ready";
+    this.showReady();
   }
 
   fail(text) {
@@ -148,26 +113,11 @@ class HazardForm {
     root.textContent = "";
     root.classList.add("wsas-hazard-form--ready");
 
-    this.importInput = h("input", { type: "file", accept: ".json,application/json", "data-import-input": "",
-      class: "wsas-hf__file", tabindex: "-1", "aria-hidden": "true" });
-    this.importInput.addEventListener("change", () => {
-      const file = this.importInput.files && this.importInput.files[0];
-      if (file) this.importFile(file).finally(() => { this.importInput.value = ""; });
+    const toolbar = this.renderToolbar("wsas-hf", {
+      export: "把本表保存为隐患记录 JSON 文件（hazard.json）",
+      import: "读入一个隐患记录 JSON 文件",
+      example: "填入一条示例隐患记录",
     });
-    const button = (action, text, title) => h("button", {
-      type: "button", class: `md-button wsas-button wsas-button--${action}`, "data-action": action, title,
-    }, text);
-    const toolbar = h("div", { class: "wsas-hf__toolbar", role: "toolbar", "aria-label": "表单操作" },
-      button("export", "导出 JSON", "把本表保存为隐患记录 JSON 文件（hazard.json）"),
-      button("import", "导入 JSON", "读入一个隐患记录 JSON 文件"),
-      root.dataset.exampleUrl ? button("example", "载入示例", "填入一条示例隐患记录") : null,
-      button("clear", "清空表单", "清除全部内容和本机草稿"),
-      button("print", "打印", "打印或存为 PDF（A4）"),
-      this.importInput);
-
-    this.draftNotice = h("div", { class: "wsas-hf__notice", "data-draft-notice": "", role: "status", hidden: true });
-    this.messageBox = h("div", { class: "wsas-hf__message", "data-message": "", role: "status", hidden: true });
-    this.errorBox = h("div", { class: "wsas-hf__errors", "data-errors": "", role: "alert", hidden: true });
     this.panel = h("section", { class: "wsas-hf__panel", "data-state-panel": "", "aria-live": "polite" });
 
     const printHead = h("div", { class: "wsas-hf__print-head" },
@@ -179,14 +129,7 @@ class HazardForm {
     for (const section of SECTIONS) root.append(this.renderSection(section));
     root.append(this.renderFindings(), this.renderStatus());
     this.collectSlots();
-
-    root.addEventListener("input", (event) => this.onEdit(event));
-    root.addEventListener("change", (event) => this.onEdit(event));
-    root.addEventListener("focusout", () => window.setTimeout(() => this.update({ save: false }), 0));
-    root.addEventListener("click", (event) => {
-      const target = event.target instanceof Element ? event.target.closest("[data-action]") : null;
-      if (target && root.contains(target)) this.onAction(target, event);
-    });
+    this.listen();
   }
 
   renderSection(section) {
@@ -641,18 +584,12 @@ class HazardForm {
   }
 
   renderErrorBox(others) {
-    const parts = [];
-    if (this.flash.length) {
-      parts.push(h("ul", { class: "wsas-hf__flash" }, this.flash.map((e) => h("li", { title: e.messageEn || null, text: e.message }))));
-    }
     const shown = others.filter((m) => m.kind !== "required" && m.kind !== "finding");
-    if (shown.length) {
-      parts.push(h("p", { text: "记录有误：" }));
-      parts.push(h("ul", {}, shown.map((m) => h("li", { title: m.title || null }, m.text,
-        m.pointer ? h("code", { class: "wsas-pointer", text: ` ${m.pointer}` }) : null))));
-    }
-    setChildren(this.errorBox, parts);
-    this.errorBox.hidden = parts.length === 0;
+    this.showErrorBox("wsas-hf__flash", shown.length ? [
+      h("p", { text: "记录有误：" }),
+      h("ul", {}, shown.map((m) => h("li", { title: m.title || null }, m.text,
+        m.pointer ? h("code", { class: "wsas-pointer", text: ` ${m.pointer}` }) : null))),
+    ] : []);
   }
 
   printValues() {
@@ -666,46 +603,18 @@ class HazardForm {
     }
   }
 
-  message(text, { kind = "info", details = [] } = {}) {
-    setChildren(this.messageBox, h("p", { text }),
-      details.length ? h("ul", {}, details.map((d) => h("li", { title: d.messageEn || null, text: d.message }))) : null);
-    this.messageBox.dataset.kind = kind;
-    this.messageBox.hidden = !text;
-  }
-
-  clearFlash() {
-    if (this.flash.length) this.flash = [];
-  }
-
-  refuse(message, messageEn) {
-    this.flash = [{ message, messageEn }];
-    this.message("");
-    this.update({ save: false });
-    this.errorBox.scrollIntoView({ block: "nearest" });
-  }
-
   // ---- drafts -----------------------------------------------------------------------------------------
 
+  draftKey() {
+    return DRAFT_KEY;
+  }
+
   saveDraft() {
-    const store = storage();
-    if (!store) return;
-    try {
-      if (isEmptyState(this.state)) store.removeItem(DRAFT_KEY);
-      else store.setItem(DRAFT_KEY, JSON.stringify({ savedAt: new Date().toISOString(), state: this.state }));
-    } catch {
-      // storage full or forbidden: the form works without drafts
-    }
+    storeDraft(DRAFT_KEY, () => (isEmptyState(this.state) ? null : { state: this.state }));
   }
 
   restoreDraft() {
-    const store = storage();
-    let draft = null;
-    try {
-      const text = store ? store.getItem(DRAFT_KEY) : null;
-      draft = text ? JSON.parse(text) : null;
-    } catch {
-      draft = null;
-    }
+    const draft = loadDraft(DRAFT_KEY);
     const state = draft && draft.state;
     if (!state || typeof state !== "object" || typeof state.values !== "object" || isEmptyState(state)) {
       this.writeState(emptyState());
@@ -714,18 +623,7 @@ class HazardForm {
     const clean = (rows) => (Array.isArray(rows) ? rows.filter((r) => r && typeof r === "object") : []);
     this.writeState({ values: state.values || {}, history: clean(state.history), attachments: clean(state.attachments),
       extra: state.extra && typeof state.extra === "object" ? state.extra : {} });
-    setChildren(this.draftNotice,
-      `已恢复草稿（保存于 ${formatTime(draft.savedAt)}）。草稿只保存在本机浏览器中；如需重新填写，请点「清空表单」。`);
-    this.draftNotice.hidden = false;
-  }
-
-  removeDraft() {
-    try {
-      const store = storage();
-      if (store) store.removeItem(DRAFT_KEY);
-    } catch {
-      // nothing to remove
-    }
+    this.showDraftRestored(draft.savedAt);
   }
 
   // ---- buttons ----------------------------------------------------------------------------------------
@@ -738,58 +636,24 @@ class HazardForm {
     }
     const record = buildDocument(this.state, { schema: true });
     const name = exportFileName(record);
-    const blob = new Blob([JSON.stringify(record, null, 2) + "\n"], { type: "application/json" });
-    const url = URL.createObjectURL(blob);
-    const link = h("a", { href: url, download: name, hidden: true });
-    window.document.body.append(link);
-    link.click();
-    link.remove();
-    window.setTimeout(() => URL.revokeObjectURL(url), 60000);
+    downloadJson(record, name);
     this.message(`已导出 ${name}。用 wsas records check ${name} --as-of ${this.asOf()} 可在命令行复核。`, { kind: "success" });
   }
 
-  async importFile(file) {
-    let text;
-    try {
-      text = await file.text();
-    } catch (error) {
-      this.refuse(`无法读取文件「${file.name}」：${error.message || error}`, `cannot read ${file.name}`);
-      return;
-    }
-    text = text.replace(/^\uFEFF/, "");
-    let document;
-    try {
-      document = JSON.parse(text);
-    } catch (error) {
-      const lines = text.split(/\r?\n/).filter((line) => line.trim());
-      const jsonLines = lines.length > 1 && lines.every((line) => {
-        try {
-          JSON.parse(line);
-          return true;
-        } catch {
-          return false;
-        }
-      });
-      this.refuse(jsonLines
-        ? `「${file.name}」是 JSON Lines 台账（${lines.length} 条记录），本表一次只登记一条隐患，未导入；当前填写内容未改动。请导入单条记录的 .json 文件。`
-        : `「${file.name}」不是有效的 JSON 文件（${error.message}），未导入；当前填写内容未改动。`,
-      `${file.name} is not one JSON document; nothing imported`);
-      return;
-    }
-    this.loadDocument(document, { source: `「${file.name}」`, verb: "导入" });
-  }
-
-  async loadExample() {
-    const url = this.root.dataset.exampleUrl;
-    if (!url) return;
-    let document;
-    try {
-      document = await fetchJson(url);
-    } catch (error) {
-      this.refuse(`示例载入失败：${error.message || error}`, `the example could not be loaded: ${error}`);
-      return;
-    }
-    this.loadDocument(document, { source: `示例「${decodeURIComponent(url.split("/").pop() || url)}」`, verb: "载入" });
+  refuseNotJson(file, text, error) {
+    const lines = text.split(/\r?\n/).filter((line) => line.trim());
+    const jsonLines = lines.length > 1 && lines.every((line) => {
+      try {
+        JSON.parse(line);
+        return true;
+      } catch {
+        return false;
+      }
+    });
+    this.refuse(jsonLines
+      ? `「${file.name}」是 JSON Lines 台账（${lines.length} 条记录），本表一次只登记一条隐患，未导入；当前填写内容未改动。请导入单条记录的 .json 文件。`
+      : `「${file.name}」不是有效的 JSON 文件（${error.message}），未导入；当前填写内容未改动。`,
+    `${file.name} is not one JSON document; nothing imported`);
   }
 
   loadDocument(document, { source, verb }) {
@@ -814,29 +678,16 @@ class HazardForm {
     this.message(text, { kind: details.length ? "warning" : this.valid ? "success" : "warning", details });
   }
 
-  clearForm() {
-    if (!window.confirm("确定清空本表的全部内容吗？本机保存的草稿也会一并删除。")) return;
-    this.writeState(emptyState());
-    this.removeDraft();
-    this.flash = [];
-    this.draftNotice.hidden = true;
-    this.message("");
-    this.update({ save: false });
+  blankState() {
+    return emptyState();
   }
 }
 
 function init() {
-  for (const root of document.querySelectorAll(".wsas-hazard-form")) {
-    if (root.dataset.state) continue; // already started
-    const form = new HazardForm(root);
-    root.wsasHazardForm = form;
-    form.start().catch((error) => form.fail(`表单出错：${error && error.message || error}`));
-  }
+  startForms(".wsas-hazard-form", "wsasHazardForm", (root) => new HazardForm(root),
+    (form, error) => form.fail(`表单出错：${error && error.message || error}`));
 }
 
-if (typeof document !== "undefined") {
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
-  else init();
-}
+whenReady(init);
 
 export { HazardForm, init };

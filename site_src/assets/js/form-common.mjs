@@ -1,0 +1,265 @@
+// What the two handbook forms share: the rubric form (form.mjs) and the hazard-record form
+// (hazard-form.mjs). Fetching JSON, the draft in localStorage, and FormBase, the part of a
+// form around its fields: loading, the toolbar (export, import, example, clear, print) with
+// its file input, the notice / message / error boxes, importing a file or the example,
+// exporting, clearing and starting every form of a page.
+//
+// A subclass provides render(), update({save}), onEdit(event), onAction(target, event),
+// writeState(state), blankState(), draftKey(), saveDraft(), restoreDraft(),
+// loadDocument(doc, {source, verb}) and refuseNotJson(file, text, error).
+
+import { h, setChildren } from "./form-dom.mjs";
+
+export async function fetchJson(url) {
+  const response = await fetch(url, { credentials: "same-origin" });
+  if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+  return response.json();
+}
+
+export function storage() {
+  try {
+    return window.localStorage;
+  } catch {
+    return null;
+  }
+}
+
+export function formatTime(iso) {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return String(iso);
+  try {
+    return date.toLocaleString("zh-CN", { hour12: false });
+  } catch {
+    return date.toISOString();
+  }
+}
+
+/**
+ * Save a draft under key: make() gives what to keep (saved with savedAt) or null to remove the
+ * draft. Without storage, or when it is full or forbidden, nothing happens: the form works
+ * without drafts.
+ */
+export function storeDraft(key, make) {
+  const store = storage();
+  if (!store) return;
+  try {
+    const content = make();
+    if (content === null) store.removeItem(key);
+    else store.setItem(key, JSON.stringify({ savedAt: new Date().toISOString(), ...content }));
+  } catch {
+    // storage full or forbidden: the form works without drafts
+  }
+}
+
+/** The draft saved under key, or null (none, no storage, or not JSON). */
+export function loadDraft(key) {
+  const store = storage();
+  if (!store) return null;
+  try {
+    const text = store.getItem(key);
+    return text ? JSON.parse(text) : null;
+  } catch {
+    return null;
+  }
+}
+
+export function dropDraft(key) {
+  try {
+    const store = storage();
+    if (store) store.removeItem(key);
+  } catch {
+    // nothing to remove
+  }
+}
+
+/** Offer a document as a JSON file to download. */
+export function downloadJson(doc, name) {
+  const blob = new Blob([JSON.stringify(doc, null, 2) + "\n"], { type: "application/json" });
+  const url = URL.createObjectURL(blob);
+  const link = h("a", { href: url, download: name, hidden: true });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  window.setTimeout(() => URL.revokeObjectURL(url), 60000);
+}
+
+/**
+ * On every element of the page matching selector that has not started yet, create a form,
+ * keep it as root[property] and start it; fail(form, error) when starting throws.
+ */
+export function startForms(selector, property, create, fail) {
+  for (const root of document.querySelectorAll(selector)) {
+    if (root.dataset.state) continue; // already started
+    const form = create(root);
+    root[property] = form;
+    form.start().catch((error) => fail(form, error));
+  }
+}
+
+/** Run init once the page is parsed (not at all outside a browser). */
+export function whenReady(init) {
+  if (typeof document === "undefined") return;
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
+  else init();
+}
+
+const formCounts = new Map();   // id prefix → forms created
+
+export class FormBase {
+  /** idPrefix starts the ids of the form's elements: `${idPrefix}${index}-…`. */
+  constructor(root, idPrefix) {
+    this.root = root;
+    this.idPrefix = idPrefix;
+    this.index = formCounts.get(idPrefix) || 0;
+    formCounts.set(idPrefix, this.index + 1);
+    this.flash = [];            // import / example problems shown in the error box
+  }
+
+  id(suffix) {
+    return `${this.idPrefix}${this.index}-${String(suffix).replace(/[^0-9A-Za-z_-]/g, "_")}`;
+  }
+
+  // ---- start ------------------------------------------------------------------------------
+
+  showLoading(className, text) {
+    this.root.dataset.state = "loading";
+    this.root.setAttribute("aria-busy", "true");
+    setChildren(this.root, h("p", { class: className, text }));
+  }
+
+  /** After render(): restore the draft, check once and say the form is ready. */
+  showReady() {
+    this.restoreDraft();
+    this.update({ save: false });
+    this.root.removeAttribute("aria-busy");
+    this.root.dataset.state = "ready";
+  }
+
+  // ---- toolbar and boxes ------------------------------------------------------------------
+
+  /**
+   * The toolbar, with the hidden file input of import; makes this.importInput and the boxes
+   * this.draftNotice, this.messageBox and this.errorBox. Class names are `${block}__toolbar` and so
+   * on; titles holds the tooltips of export, import and example; fileAttrs more attributes of
+   * the file input.
+   */
+  renderToolbar(block, titles, fileAttrs = {}) {
+    this.importInput = h("input", { type: "file", accept: ".json,application/json", "data-import-input": "",
+      class: `${block}__file`, ...fileAttrs, tabindex: "-1", "aria-hidden": "true" });
+    this.importInput.addEventListener("change", () => {
+      const file = this.importInput.files && this.importInput.files[0];
+      if (file) this.importFile(file).finally(() => { this.importInput.value = ""; });
+    });
+    const button = (action, text, title) => h("button", {
+      type: "button", class: `md-button wsas-button wsas-button--${action}`, "data-action": action, title,
+    }, text);
+    this.draftNotice = h("div", { class: `${block}__notice`, "data-draft-notice": "", role: "status", hidden: true });
+    this.messageBox = h("div", { class: `${block}__message`, "data-message": "", role: "status", hidden: true });
+    this.errorBox = h("div", { class: `${block}__errors`, "data-errors": "", role: "alert", hidden: true });
+    return h("div", { class: `${block}__toolbar`, role: "toolbar", "aria-label": "表单操作" },
+      button("export", "导出 JSON", titles.export),
+      button("import", "导入 JSON", titles.import),
+      this.root.dataset.exampleUrl ? button("example", "载入示例", titles.example) : null,
+      button("clear", "清空表单", "清除全部内容和本机草稿"),
+      button("print", "打印", "打印或存为 PDF（A4）"),
+      this.importInput);
+  }
+
+  /** Edits, leaving a field and the [data-action] buttons of the root. */
+  listen() {
+    const root = this.root;
+    root.addEventListener("input", (event) => this.onEdit(event));
+    root.addEventListener("change", (event) => this.onEdit(event));
+    root.addEventListener("focusout", () => window.setTimeout(() => this.update({ save: false }), 0));
+    root.addEventListener("click", (event) => {
+      const target = event.target instanceof Element ? event.target.closest("[data-action]") : null;
+      if (target && root.contains(target)) this.onAction(target, event);
+    });
+  }
+
+  /** The error box: the flash (in a list of class flashClass), then parts; hidden when empty. */
+  showErrorBox(flashClass, parts) {
+    const children = parts.filter(Boolean);
+    if (this.flash.length) {
+      children.unshift(h("ul", { class: flashClass },
+        this.flash.map((e) => h("li", { title: e.messageEn || null, text: e.message }))));
+    }
+    setChildren(this.errorBox, children);
+    this.errorBox.hidden = children.length === 0;
+  }
+
+  message(text, { kind = "info", details = [] } = {}) {
+    setChildren(this.messageBox, h("p", { text }),
+      details.length ? h("ul", {}, details.map((d) => h("li", { title: d.messageEn || null, text: d.message }))) : null);
+    this.messageBox.dataset.kind = kind;
+    this.messageBox.hidden = !text;
+  }
+
+  clearFlash() {
+    if (this.flash.length) this.flash = [];
+  }
+
+  /** Show why a file was not taken; the form stays as it was. */
+  refuse(message, messageEn) {
+    this.flash = [{ message, messageEn }];
+    this.message("");
+    this.update({ save: false });
+    this.errorBox.scrollIntoView({ block: "nearest" });
+  }
+
+  // ---- drafts -----------------------------------------------------------------------------
+
+  showDraftRestored(savedAt) {
+    setChildren(this.draftNotice,
+      `已恢复草稿（保存于 ${formatTime(savedAt)}）。草稿只保存在本机浏览器中；如需重新填写，请点「清空表单」。`);
+    this.draftNotice.hidden = false;
+  }
+
+  removeDraft() {
+    dropDraft(this.draftKey());
+  }
+
+  // ---- buttons ----------------------------------------------------------------------------
+
+  async importFile(file) {
+    let text;
+    try {
+      text = await file.text();
+    } catch (error) {
+      this.refuse(`无法读取文件「${file.name}」：${error.message || error}`, `cannot read ${file.name}`);
+      return;
+    }
+    text = text.replace(/^\uFEFF/, "");
+    let doc;
+    try {
+      doc = JSON.parse(text);
+    } catch (error) {
+      this.refuseNotJson(file, text, error);
+      return;
+    }
+    this.loadDocument(doc, { source: `「${file.name}」`, verb: "导入" });
+  }
+
+  async loadExample() {
+    const url = this.root.dataset.exampleUrl;
+    if (!url) return;
+    let doc;
+    try {
+      doc = await fetchJson(url);
+    } catch (error) {
+      this.refuse(`示例载入失败：${error.message || error}`, `the example could not be loaded: ${error}`);
+      return;
+    }
+    this.loadDocument(doc, { source: `示例「${decodeURIComponent(url.split("/").pop() || url)}」`, verb: "载入" });
+  }
+
+  clearForm() {
+    if (!window.confirm("确定清空本表的全部内容吗？本机保存的草稿也会一并删除。")) return;
+    this.writeState(this.blankState());
+    this.removeDraft();
+    this.flash = [];
+    this.draftNotice.hidden = true;
+    this.message("");
+    this.update({ save: false });
+  }
+}
