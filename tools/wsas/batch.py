@@ -1,10 +1,10 @@
 """Checking and scoring a stream of records, in one process or several.
 
-Each record becomes an :class:`Outcome`: valid or not, the errors with file,
-line and pointer, and (when scoring) the result already serialised for the
-outputs, so that worker processes hand back small strings instead of big
-nested dicts. The main process keeps only counters (:class:`Summary`), so
-memory does not grow with the batch.
+A :class:`Checker` turns a segment of records into a :class:`Chunk`: the
+invalid records with their errors (file, line, pointer), counts of the valid
+ones, and every output already serialised, so that worker processes hand back a
+few strings instead of many nested dicts. The main process keeps only counters
+(:class:`Summary`), so memory does not grow with the batch.
 """
 
 from __future__ import annotations
@@ -34,16 +34,12 @@ PARALLEL_FROM_BYTES = 8 * 1024 * 1024  # below this, starting processes costs mo
 
 @dataclass
 class Outcome:
-    """What became of one record."""
+    """The verdict on one record: its place, its rubric (when known) and its errors (none: valid)."""
 
     file: str
     line: int | None
     rubric: str | None
     errors: list[Error]
-    result_json: bytes | None = None  # the result document, one JSON line (when scoring)
-    totals: dict | None = None  # the CSV row's values (when scoring)
-    text: str | None = None  # the human summary (when asked for)
-    size: int = 0
 
     @property
     def valid(self) -> bool:
@@ -52,9 +48,9 @@ class Outcome:
 
 @dataclass
 class Chunk:
-    """What a segment of records became, ready to write: the per-record output for standard output
-    (``stdout``) and for the error report (``report``), result lines, CSV rows, and counts. Only the
-    invalid outcomes travel as objects; valid records are counted."""
+    """What a segment of records became, ready to write: the per-record lines for standard output,
+    result lines, CSV rows, and counts. Only the invalid outcomes travel as objects; valid records
+    are counted."""
 
     invalid: list[Outcome] = field(default_factory=list)
     valid_by_rubric: Counter = field(default_factory=Counter)
@@ -83,9 +79,10 @@ class Checker:
         self.formats = formats
         self.fast = FastPath(catalogue)
 
-    def outcome(self, record: Record) -> Outcome:
+    def check(self, record: Record):
+        """(outcome, document, rubric): the document and its rubric only when the record is valid."""
         if record.error is not None:
-            return Outcome(record.file, record.line, None, [record.error], size=record.size)
+            return Outcome(record.file, record.line, None, [record.error]), None, None
         found = self.fast.valid_document(record.data)
         if found is not None:
             document, rubric = found
@@ -94,47 +91,40 @@ class Checker:
             if errors:
                 rubric_id = document.get("rubric") if isinstance(document, dict) else None
                 return Outcome(record.file, record.line, rubric_id if isinstance(rubric_id, str) else None,
-                               errors, size=record.size)
+                               errors), None, None
             rubric = self.catalogue.get(document["rubric"])
-        outcome = Outcome(record.file, record.line, rubric.id, [], size=record.size)
-        if self.formats.scoring:
-            result = score_valid(document, rubric, self.extra_programs)
-            if self.formats.rows:
-                outcome.totals = totals_of(result)
-            if self.formats.results:
-                outcome.result_json = result_line(result)
-            if self.formats.stdout == "text":
-                outcome.text = summary(record.file if record.line is None else f"{record.file}:{record.line}",
-                                       result, self.catalogue)
-        return outcome
+        return Outcome(record.file, record.line, rubric.id, []), document, rubric
 
     def chunk(self, segment: Segment) -> Chunk:
         """Check (and score) every record of ``segment``; the outputs come back joined in input order."""
+        formats = self.formats
         chunk, results = Chunk(size=segment.size), []
         table = io.StringIO()
         rows = csv.writer(table)
         for record in segment.records():
-            outcome = self.outcome(record)
+            outcome, document, rubric = self.check(record)
             if outcome.errors:
                 chunk.invalid.append(outcome)
-                if self.formats.stdout == "json" and not self.formats.scoring:
+            else:
+                chunk.valid_by_rubric[outcome.rubric] += 1
+            if not formats.scoring:
+                if formats.stdout == "json":
                     chunk.stdout.append(dumps(record_report(outcome), indent=None) + "\n")
-                elif not self.formats.scoring:
+                elif outcome.errors:
                     chunk.stdout.extend(f"{error}\n" for error in outcome.errors)
-                continue
-            chunk.valid_by_rubric[outcome.rubric] += 1
-            if not self.formats.scoring:
-                if self.formats.stdout == "json":
-                    chunk.stdout.append(dumps(record_report(outcome), indent=None) + "\n")
-                elif self.formats.stdout == "text" and outcome.line is None:
+                elif formats.stdout == "text" and outcome.line is None:
                     chunk.stdout.append(f"{outcome.file}: 有效 valid\n")
                 continue
-            if outcome.text is not None:
-                chunk.stdout.append(outcome.text)
-            if outcome.result_json is not None:
-                results.append(outcome.result_json)
-            if outcome.totals is not None:
-                row = dict(outcome.totals, 文件=outcome.file, 行="" if outcome.line is None else outcome.line)
+            if outcome.errors:
+                continue  # score reports errors on standard error, from chunk.invalid
+            result = score_valid(document, rubric, self.extra_programs)
+            if formats.stdout == "text":
+                chunk.stdout.append(summary(record.file if record.line is None else f"{record.file}:{record.line}",
+                                            result, self.catalogue))
+            if formats.results:
+                results.append(result_line(result))
+            if formats.rows:
+                row = dict(totals_of(result), 文件=record.file, 行="" if record.line is None else record.line)
                 rows.writerow([row[column] for column in CSV_COLUMNS])
         chunk.results, chunk.rows = b"".join(results), table.getvalue()
         return chunk

@@ -124,15 +124,15 @@ class _Outputs:
             csv.writer(self._csv).writerow(CSV_COLUMNS)
         self._summary_path = args.summary
 
-    def write_stdout(self, text: str, progress=None) -> None:
-        if self._stdout is None:
-            self._stdout = self._stack.enter_context(_DiscardIfEmpty(self._output_path))
-        if self._stdout is sys.stdout and progress is not None and not progress.disable:
+    def write_stdout(self, text: str, progress) -> None:
+        if self._stdout is None:  # --output is opened on first use: a run that scores nothing writes no file
+            self._stdout = self._stack.enter_context(atomic_file(self._output_path))
+        if self._stdout is sys.stdout and not progress.disable:
             progress.write(text.rstrip("\n"), file=sys.stdout)  # keeps the bar on stderr intact
         else:
             self._stdout.write(text)
 
-    def results(self, chunk, single_document: bool, progress=None) -> None:
+    def results(self, chunk, single_document: bool, progress) -> None:
         """A chunk's result lines and CSV rows, written as they come."""
         if self._jsonl is not None:
             self._jsonl.write(chunk.results)
@@ -149,25 +149,3 @@ class _Outputs:
             with atomic_file(self._summary_path) as stream:
                 stream.write(dumps(summary.as_dict()) + "\n")
 
-
-class _DiscardIfEmpty:
-    """An atomic output file that is published only if something was written to it."""
-
-    def __init__(self, path: str):
-        self._path = path
-        self._context = None
-        self._stream = None
-
-    def __enter__(self):
-        return self
-
-    def write(self, text: str) -> None:
-        if self._stream is None:
-            self._context = atomic_file(self._path)
-            self._stream = self._context.__enter__()
-        self._stream.write(text)
-
-    def __exit__(self, *exc_info):
-        if self._context is not None:
-            return self._context.__exit__(*exc_info)
-        return False
