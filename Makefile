@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 
-.PHONY: all test bench setup clean
+.PHONY: all test bench fuzz setup clean
 
 all: $(STAMP) $(NODE_STAMP)
 	$(BIN)/wsas lint
@@ -33,6 +33,10 @@ test: $(STAMP) $(NODE_STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
 	$(BIN)/python benchmarks/throughput.py $(BENCH_ARGS)
+
+# Fuzz every entry point (not part of the tests): inputs tried, crashes, hangs per entry point.
+fuzz: $(STAMP)
+	$(BIN)/python benchmarks/fuzz.py $(FUZZ_ARGS)
 
 setup: $(STAMP)
 
