@@ -48,7 +48,7 @@ def check_log(log, program: Program, weekday_fallback: bool = False) -> list[Fin
     """Every finding of ``log``; input errors alone when the log itself is not usable."""
     errors = schema_errors(log, "eventlog")
     if errors:
-        return [_error("schema", e.message, e.message_en, e.pointer) for e in errors]
+        return [_error(e.code, e.message, e.message_en, e.pointer) for e in errors]
     problems = _input_problems(log, program)
     if problems:
         return problems

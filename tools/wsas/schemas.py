@@ -6,11 +6,12 @@ import json
 from decimal import Decimal
 from functools import cache
 
-from jsonschema import Draft202012Validator, validators
+from jsonschema import Draft202012Validator, FormatChecker, validators
 from jsonschema.exceptions import ValidationError
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
+from .calendar_formats import FORMATS, format_messages, is_calendar_value
 from .errors import Error, pointer
 from .output import dumps
 from .paths import schemas_dir
@@ -55,9 +56,20 @@ _TYPES = Draft202012Validator.TYPE_CHECKER.redefine("integer", _is_integer)
 Validator = validators.extend(Draft202012Validator, type_checker=_TYPES)
 
 
+def _format_checker() -> FormatChecker:
+    """Only the calendar formats are asserted (every ``format`` in the schemas is one of them)."""
+    checker = FormatChecker(formats=())
+    for name in FORMATS:
+        checker.checks(name)(lambda text, name=name: is_calendar_value(name, text))
+    return checker
+
+
+FORMAT_CHECKER = _format_checker()
+
+
 @cache
 def validator(name: str):
-    return Validator(load_schema(name), registry=registry())
+    return Validator(load_schema(name), registry=registry(), format_checker=FORMAT_CHECKER)
 
 
 @cache
@@ -67,7 +79,8 @@ def fast_validator(name: str):
     import jsonschema_rs
 
     registry = jsonschema_rs.Registry([(schema_id(other), load_schema(other)) for other in NAMES])
-    return jsonschema_rs.validator_for(load_schema(name), registry=registry)
+    formats = {name: (lambda text, name=name: is_calendar_value(name, text)) for name in FORMATS}
+    return jsonschema_rs.validator_for(load_schema(name), registry=registry, formats=formats, validate_formats=True)
 
 
 def schema_errors(document, name: str) -> list[Error]:
@@ -85,6 +98,9 @@ def _translate(error: ValidationError) -> list[Error]:
             inner = [e for e in error.context if e.relative_schema_path and e.relative_schema_path[0] == branch]
             if inner:
                 return [t for e in inner for t in _translate(e)]
+    if error.validator == "format":
+        message, message_en = format_messages(error.validator_value, _short(error.instance))
+        return [Error("invalid-date", message, message_en, pointer(error.absolute_path), keyword="format")]
     message, message_en = _messages(error)
     return [Error("schema", message, message_en, pointer(error.absolute_path), keyword=error.validator)]
 

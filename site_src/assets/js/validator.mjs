@@ -4,7 +4,8 @@
 //   const validate = await loadValidator("../downloads/schemas/v1/", fetchJson);
 //   const errors = validate(submission, rubric);   // [] when valid
 //
-// Schema errors come first and alone: {pointer, code: "schema", keyword, message, messageEn};
+// Schema errors come first and alone: {pointer, code: "schema", keyword, message, messageEn}
+// (code "invalid-date" for a calendar format, calendar-formats.mjs);
 // the semantic checks run only on schema-valid documents.
 //
 // Other published schemas (the hazard-record form) use the schema layer alone:
@@ -12,7 +13,8 @@
 //   const schemaErrors = makeSchemaValidator(await loadSchemas(base, ["hazard.json"], fetchJson), "hazard.json");
 
 import Ajv2020 from "ajv/dist/2020.js";
-import { schemaMessage } from "./messages.mjs";
+import { addCalendarFormats, formatMessages } from "./calendar-formats.mjs";
+import { schemaMessage, shortJson } from "./messages.mjs";
 import { checkResponses } from "./scorer.mjs";
 
 const SUBMISSION = "submission.json";
@@ -172,7 +174,7 @@ export function makeSchemaValidator(schemas, rootName) {
   if (!root) throw new Error(`makeSchemaValidator: ${rootName} (with its $id) is missing`);
   // verbose: errors carry data and (parent) schema, for messages and for oneOf branches;
   // it changes no verdict.
-  const ajv = new Ajv2020({ strict: false, allErrors: true, verbose: true });
+  const ajv = addCalendarFormats(new Ajv2020({ strict: false, allErrors: true, verbose: true }));
   for (const schema of list) ajv.addSchema(schema);
   const check = ajv.getSchema(root.$id);
   const locations = indexLocations(list);
@@ -192,6 +194,10 @@ export function makeSchemaValidator(schemas, rootName) {
   }
 
   function translate(error, prefix) {
+    if (error.keyword === "format") {
+      const [message, messageEn] = formatMessages(error.params.format, shortJson(error.data));
+      return { pointer: prefix + error.instancePath, code: "invalid-date", keyword: "format", message, messageEn };
+    }
     const [message, messageEn] = schemaMessage(error);
     const translated = { pointer: prefix + error.instancePath, code: "schema", keyword: error.keyword, message, messageEn };
     if (error.keyword === "required" && error.params) translated.missing = error.params.missingProperty;
