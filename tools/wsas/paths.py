@@ -9,7 +9,7 @@ _PACKAGE = Path(__file__).resolve().parent
 
 
 def data_root() -> Path:
-    """The folder holding ``schemas/``, ``rubrics/`` and ``records/``.
+    """The folder holding ``schemas/``, ``rubrics/``, ``records/`` and ``calendar/``.
 
     A wheel carries them under ``wsas/_data``; an editable install or a
     checkout reads them from the repository top level.
@@ -31,6 +31,11 @@ def rubrics_dir() -> Path:
 def records_dir() -> Path:
     """Record rules, cadences, code tables and example ledgers (``records/``)."""
     return data_root() / "records"
+
+
+def calendar_dir() -> Path:
+    """The working-day calendar table (``calendar/china.json``), published spec data."""
+    return data_root() / "calendar"
 
 
 def sources_dir() -> Path | None:

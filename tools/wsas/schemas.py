@@ -19,7 +19,7 @@ from .paths import schemas_dir
 BASE = "https://wsas.org/schemas/v1/"
 NAMES = ("defs", "rubric", "submission", "result", "conformance", "program", "eventlog",
          "bulletin", "roster",
-         "hazard", "risk", "record-lists", "record-rules", "inspection", "cadences", "code-map")
+         "hazard", "risk", "record-lists", "record-rules", "inspection", "cadences", "code-map", "calendar")
 RESPONSE_KEYS = ("awarded", "met", "findings", "rate", "triggered", "notApplicable")
 
 
