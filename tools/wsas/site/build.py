@@ -7,6 +7,7 @@ succeeded, so a failed build never leaves a half-written handbook behind.
 
 from __future__ import annotations
 
+import importlib.util
 import shutil
 import tempfile
 from pathlib import Path
@@ -23,8 +24,37 @@ class SiteError(Exception):
     """The handbook could not be built (message in Chinese and English)."""
 
 
+# What only a source checkout has: an installed wheel carries the data, not the handbook's sources.
+SOURCES = {"site_src/": layout.TEMPLATES.parent, "spec/": layout.SPEC, "mkdocs.yml": layout.ROOT / "mkdocs.yml"}
+# The ``site`` extra: import name → distribution (``pip install "wsas[site]"``).
+SITE_EXTRA = {"mkdocs": "mkdocs", "material": "mkdocs-material", "jieba": "jieba"}
+
+
+def check_ready() -> None:
+    """Refuse, with a message in Chinese and English, when the handbook cannot be built here.
+
+    The handbook is built from a source checkout with the ``site`` extra
+    installed; from an installed wheel (no ``site_src/``, ``spec/``,
+    ``mkdocs.yml``) or without MkDocs it stops before writing anything.
+    """
+    missing = [name for name, path in SOURCES.items() if not path.exists()]
+    if missing:
+        names = "、".join(missing)
+        raise SiteError(f"手册只能在源代码仓库中构建：{layout.ROOT} 下找不到 {names}；"
+                        f"请在 WSAS 仓库的检出中运行 make / "
+                        f"the handbook is built from a source checkout: {', '.join(missing)} not found under "
+                        f"{layout.ROOT}; run `make` in a checkout of the WSAS repository "
+                        f"(an installed wheel carries the schemas, rubrics and records, not the handbook's sources)")
+    absent = [dist for module, dist in SITE_EXTRA.items() if importlib.util.find_spec(module) is None]
+    if absent:
+        raise SiteError(f"缺少手册所需的软件包 {'、'.join(absent)}；请安装：pip install -e \".[site]\"（或 "
+                        f"pip install \"wsas[site]\"） / the handbook needs {', '.join(absent)}, which are not "
+                        f"installed: pip install -e \".[site]\" (or pip install \"wsas[site]\")")
+
+
 def build_site(out: str | Path = layout.DEFAULT_OUT) -> dict:
     """Build the docs folder ``out``; returns a summary (pages, downloads, assets)."""
+    check_ready()
     out = Path(out).resolve()
     _check_replaceable(out)
     out.parent.mkdir(parents=True, exist_ok=True)
