@@ -13,6 +13,8 @@ import csv
 import io
 import multiprocessing
 import os
+import signal
+import sys
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -27,6 +29,7 @@ from .result_text import summary
 from .rubrics import Catalogue, catalogue_with
 from .scoring import score_valid
 from .sources import Record, Segment
+from .spreadsheet_text import safe_cell
 from .validation import validate
 
 PARALLEL_FROM_BYTES = 8 * 1024 * 1024  # below this, starting processes costs more than it saves
@@ -125,7 +128,7 @@ class Checker:
                 results.append(result_line(result))
             if formats.rows:
                 row = dict(totals_of(result), 文件=record.file, 行="" if record.line is None else record.line)
-                rows.writerow([row[column] for column in CSV_COLUMNS])
+                rows.writerow(csv_row(row))
         chunk.results, chunk.rows = b"".join(results), table.getvalue()
         return chunk
 
@@ -174,6 +177,12 @@ def result_line(result: dict) -> bytes:
 
 CSV_COLUMNS = ("文件", "行", "评估表", "版本", "被评估对象", "编码", "地区", "评估期",
                "实得分", "应得分", "缺项分", "得分", "结果", "等级", "否决项", "结果运用")
+NUMBER_COLUMNS = frozenset({"行", "实得分", "应得分", "缺项分", "得分"})  # numbers: never quoted
+
+
+def csv_row(row: dict) -> list:
+    """One ``--csv`` row: text cells neutralised against formula injection (:mod:`.spreadsheet_text`)."""
+    return [row[column] if column in NUMBER_COLUMNS else safe_cell(row[column]) for column in CSV_COLUMNS]
 
 
 def totals_of(result: dict) -> dict:
@@ -275,7 +284,7 @@ def run(segments, make_checker, jobs: int = 1):
             yield checker.chunk(segment)
         return
     context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
-    with context.Pool(jobs, initializer=_start_worker, initargs=(make_checker,)) as pool:
+    with context.Pool(jobs, initializer=_start_worker, initargs=(make_checker, os.getpid())) as pool:
         pending = []
         window = jobs * 2  # segments in flight: enough to keep workers busy, few enough to bound memory
         for segment in segments:
@@ -289,9 +298,25 @@ def run(segments, make_checker, jobs: int = 1):
 _worker_checker: Checker | None = None
 
 
-def _start_worker(make_checker) -> None:
+def _start_worker(make_checker, parent: int | None = None) -> None:
     global _worker_checker
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # Pool.terminate() ends workers with SIGTERM: no clean-up to run
+    _die_with_parent(parent)
     _worker_checker = make_checker()
+
+
+def _die_with_parent(parent: int | None) -> None:
+    """On Linux, a worker gets SIGKILL when the main process dies, even by SIGKILL: no orphan keeps running."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    if parent is not None and os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
 
 
 def _work(segment: Segment) -> Chunk:

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import csv
 import sys
-from contextlib import ExitStack
+from contextlib import ExitStack, closing
 
 import orjson
 from tqdm import tqdm
 
 from .batch import CSV_COLUMNS, CheckerSpec, Formats, Summary, jobs_for, run
-from .output import atomic_file, dumps
+from .output import OutputError, OutputGroup, atomic_file, check_terminated, dumps
 from .rubrics import RubricError
 from .sources import is_lines, named_inputs, segments, total_size
 
@@ -71,12 +71,15 @@ def _run(args, scoring: bool) -> int:
     size = total_size(files)
     jobs = jobs_for(args.jobs, size)
     try:
-        with ExitStack() as stack:
-            out = _Outputs(stack, args, jsonl, table, fmt)
+        with OutputGroup() as group, ExitStack() as stack:  # every output published together, or none
+            out = _Outputs(stack, group, args, jsonl, table, fmt)
             progress = stack.enter_context(tqdm(total=size, unit="B", unit_scale=True, leave=False,
                                                 disable=args.quiet or not sys.stderr.isatty() or None,
                                                 desc="校验评分" if scoring else "校验"))
-            for chunk in run(segments(files), (lambda: checker) if jobs == 1 else spec, jobs):
+            # closed first on any exit (SIGTERM, a full disk): the worker processes stop before the outputs are dropped
+            chunks = stack.enter_context(closing(run(segments(files), (lambda: checker) if jobs == 1 else spec, jobs)))
+            for chunk in chunks:
+                check_terminated()  # SIGTERM raised inside a callback may have come out as another error, or none
                 summary.add_chunk(chunk)
                 progress.update(chunk.size)
                 for outcome in chunk.invalid:
@@ -88,7 +91,11 @@ def _run(args, scoring: bool) -> int:
                 if chunk.stdout:
                     out.write_stdout("".join(chunk.stdout), progress)
                 out.results(chunk, single_document, progress)
+            check_terminated()
             out.finish(summary if args.summary else None)
+    except OutputError as exc:
+        print(exc.message(f"wsas {'score' if scoring else 'validate'}"), file=sys.stderr)
+        return UNREADABLE
     except OSError as exc:
         print(f"wsas: 无法写入输出 / cannot write an output: {exc}", file=sys.stderr)
         return UNREADABLE
@@ -112,32 +119,36 @@ class _Outputs:
     the ``--output`` file is not written at all when no record was scored (as before batches existed).
     """
 
-    def __init__(self, stack: ExitStack, args, jsonl: str | None, table: str | None, fmt: str | None):
+    def __init__(self, stack: ExitStack, group: OutputGroup, args, jsonl: str | None, table: str | None,
+                 fmt: str | None):
         self.fmt = fmt
-        self._stack = stack
+        self._stack, self._group = stack, group
         self._output_path = getattr(args, "output", None)
         self._stdout = None if self._output_path else sys.stdout
-        self._jsonl = stack.enter_context(atomic_file(jsonl, encoding=None)) if jsonl else None
+        self._jsonl = stack.enter_context(atomic_file(jsonl, encoding=None, group=group)) if jsonl else None
         self._csv = None
         if table:
-            self._csv = stack.enter_context(atomic_file(table, encoding="utf-8-sig", newline=""))
-            csv.writer(self._csv).writerow(CSV_COLUMNS)
+            self._csv = stack.enter_context(atomic_file(table, encoding="utf-8-sig", newline="", group=group))
+            _write(self._csv, table, lambda stream: csv.writer(stream).writerow(CSV_COLUMNS))
+        self._jsonl_path, self._csv_path = jsonl, table
         self._summary_path = args.summary
 
     def write_stdout(self, text: str, progress) -> None:
         if self._stdout is None:  # --output is opened on first use: a run that scores nothing writes no file
-            self._stdout = self._stack.enter_context(atomic_file(self._output_path))
+            self._stdout = self._stack.enter_context(atomic_file(self._output_path, group=self._group))
         if self._stdout is sys.stdout and not progress.disable:
             progress.write(text.rstrip("\n"), file=sys.stdout)  # keeps the bar on stderr intact
-        else:
+        elif self._stdout is sys.stdout:
             self._stdout.write(text)
+        else:
+            _write(self._stdout, self._output_path, lambda stream: stream.write(text))
 
     def results(self, chunk, single_document: bool, progress) -> None:
         """A chunk's result lines and CSV rows, written as they come."""
         if self._jsonl is not None:
-            self._jsonl.write(chunk.results)
+            _write(self._jsonl, self._jsonl_path, lambda stream: stream.write(chunk.results))
         if self._csv is not None:
-            self._csv.write(chunk.rows)
+            _write(self._csv, self._csv_path, lambda stream: stream.write(chunk.rows))
         if self.fmt == "json" and chunk.results:
             if single_document:
                 self.write_stdout(dumps(orjson.loads(chunk.results)) + "\n", progress)
@@ -146,6 +157,16 @@ class _Outputs:
 
     def finish(self, summary: Summary | None) -> None:
         if summary is not None:
-            with atomic_file(self._summary_path) as stream:
-                stream.write(dumps(summary.as_dict()) + "\n")
+            with atomic_file(self._summary_path, group=self._group) as stream:
+                _write(stream, self._summary_path, lambda stream: stream.write(dumps(summary.as_dict()) + "\n"))
+
+
+def _write(stream, path: str, write) -> None:
+    """``write(stream)``, a failing file system reported as an :class:`OutputError` naming ``path``."""
+    try:
+        write(stream)
+    except OutputError:
+        raise
+    except OSError as exc:
+        raise OutputError(path, exc) from exc
 

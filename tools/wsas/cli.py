@@ -7,7 +7,9 @@ input that could not be opened.
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
+import threading
 from pathlib import Path
 
 from . import __version__
@@ -22,7 +24,7 @@ from .program_lint import lint_program_file
 from .programs import load_program, program_paths
 from .schedule import as_ics, as_table, build_schedule
 from .workdays import CalendarRangeError
-from .output import dumps, write_atomic
+from .output import TERMINATED, OutputError, catch_sigterm, check_terminated, dumps, terminating, write_atomic
 from .reading import load_document, load_json_file
 from .rubrics import RubricError, catalogue_with, load_rubric, published_paths
 from .schemas import bundle
@@ -36,12 +38,33 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "command", None):
         parser.print_help(sys.stderr)
         return UNREADABLE
+    previous = None
+    if threading.current_thread() is threading.main_thread():
+        previous = catch_sigterm()
     try:
-        return args.run(args)
-    except BrokenPipeError:
+        status = args.run(args)
+        check_terminated()
+        return status
+    except BaseException as exc:
+        if not terminating():
+            return _failure(exc, args)
+        print("wsas: 收到 SIGTERM，已停止；未完成的输出没有写入，原有文件不变 / terminated (SIGTERM); "
+              "unfinished outputs were not written, existing files left as they were", file=sys.stderr)
+        return TERMINATED
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _failure(exc: BaseException, args) -> int:
+    if isinstance(exc, BrokenPipeError):
         return OK
-    except KeyboardInterrupt:
+    if isinstance(exc, KeyboardInterrupt):
         return 130
+    if isinstance(exc, OutputError):  # a full disk or a read-only folder under any command's output file
+        print(exc.message(f"wsas {args.command}"), file=sys.stderr)
+        return UNREADABLE
+    raise exc
 
 
 def _parser() -> argparse.ArgumentParser:

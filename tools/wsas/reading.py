@@ -9,12 +9,13 @@ JSON numbers with a fraction or exponent become ``decimal.Decimal``.
 from __future__ import annotations
 
 import json
+import re
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import yaml
 
-from .errors import Error, InputError, UnreadableError
+from .errors import Error, InputError, UnreadableError, pointer
 
 MAX_BYTES = 16 * 1024 * 1024
 MAX_DEPTH = 64
@@ -76,6 +77,8 @@ def load_json_text(text: str, name: str | None = None):
     except ValueError as exc:  # e.g. integers with more digits than Python converts
         raise InputError(_error("syntax", f"无法解析的数值：{exc}", f"unparseable number: {exc}", name))
     check_depth(document, name)
+    if "\\u" in text and _ESCAPED_SURROGATE.search(text):  # only an escape can make a lone surrogate
+        check_surrogates(document, name)
     return document
 
 
@@ -102,6 +105,7 @@ def load_yaml_text(text: str, name: str | None = None):
         raise InputError(_error("too-deep", f"嵌套层次过深（上限 {MAX_DEPTH} 层）",
                                 f"nesting too deep (limit {MAX_DEPTH} levels)", name))
     check_depth(document, name)
+    check_surrogates(document, name)
     return document
 
 
@@ -128,6 +132,34 @@ def check_depth(document, name: str | None = None) -> None:
                                         f"nesting too deep (limit {MAX_DEPTH} levels)", name))
             children = node.values() if isinstance(node, dict) else node
             stack.extend((child, depth + 1) for child in children)
+
+
+_ESCAPED_SURROGATE = re.compile(r"\\u[dD][89a-fA-F]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def check_surrogates(document, name: str | None = None) -> None:
+    """Refuse strings (keys or values) holding a lone surrogate (``"\\ud800"``): not a Unicode character, so
+    nothing could print or write them as UTF-8."""
+    stack = [(document, ())]
+    while stack:
+        node, path = stack.pop()
+        if isinstance(node, dict):
+            for key, child in node.items():
+                if isinstance(key, str) and _SURROGATE.search(key):
+                    raise InputError(_surrogate_error(key, path, name))
+                stack.append((child, path + (key,)))
+        elif isinstance(node, list):
+            stack.extend((child, path + (index,)) for index, child in enumerate(node))
+        elif isinstance(node, str) and _SURROGATE.search(node):
+            raise InputError(_surrogate_error(node, path, name))
+
+
+def _surrogate_error(text: str, path, name: str | None) -> Error:
+    code = f"\\u{ord(_SURROGATE.search(text).group()):04x}"
+    return Error("encoding", f"字符串中有孤立的代理码位 {code}（不是 Unicode 字符，无法以 UTF-8 写出）",
+                 f"lone surrogate {code} in a string (not a Unicode character; cannot be written as UTF-8)",
+                 pointer(path), name)
 
 
 def _error(code: str, message: str, message_en: str, name: str | None) -> Error:
@@ -205,6 +237,11 @@ class StrictLoader(yaml.SafeLoader):
         seen = set()
         for key_node, _ in node.value:
             key = self.construct_object(key_node, deep=deep)
+            try:
+                hash(key)
+            except TypeError:  # a list or mapping as a key (``? [a, b]``)
+                raise yaml.constructor.ConstructorError("while constructing a mapping", node.start_mark,
+                                                        "found unhashable key", key_node.start_mark)
             if key in seen:
                 mark = key_node.start_mark
                 raise _DuplicateKey(key, mark.line + 1, mark.column + 1)
@@ -226,3 +263,12 @@ def _construct_decimal(loader, node):
 
 StrictLoader.add_constructor("tag:yaml.org,2002:float", _construct_decimal)
 StrictLoader.add_constructor("tag:yaml.org,2002:timestamp", StrictLoader.construct_yaml_str)
+
+
+def _refuse_tag(loader, node):
+    raise yaml.constructor.ConstructorError(None, None, f"{node.tag} values are not allowed in WSAS data",
+                                            node.start_mark)
+
+
+for _tag in ("binary", "set", "omap", "pairs"):  # bytes, sets and pair lists have no JSON form
+    StrictLoader.add_constructor(f"tag:yaml.org,2002:{_tag}", _refuse_tag)

@@ -13,10 +13,12 @@ import csv
 import datetime as dt
 import io
 from dataclasses import dataclass
+from decimal import Decimal
 
 from ..errors import Error
 from ..output import dumps, plain
 from ..schemas import schema_errors
+from ..spreadsheet_text import safe_cell
 from .check import check_document
 from .ledger import Ledger
 from .model import CHINA, Rules, published_rules, today
@@ -203,8 +205,17 @@ def as_csv(documents: list[dict], kind: str, rules: Rules) -> str:
     writer.writerow(["企业"] + [header for _, header, _ in cols])
     for document in documents:
         for row in document["rows"]:
-            writer.writerow([document["subject"]["name"]] + [_cell(row, key, fmt) for key, _, fmt in cols])
+            writer.writerow([safe_cell(document["subject"]["name"])]
+                            + [_csv_cell(row, key, fmt) for key, _, fmt in cols])
     return table.getvalue()
+
+
+def _csv_cell(row: dict, key: str, formatter):
+    """A CSV cell: numbers (资金) as they are, text neutralised against formula injection."""
+    value = row.get(key)
+    if formatter is None and isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+        return _cell(row, key, formatter)
+    return safe_cell(_cell(row, key, formatter))
 
 
 def _md(text: str) -> str:

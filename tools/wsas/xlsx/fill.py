@@ -2,7 +2,8 @@
 
 Used to test the round trip and by vendors who want to hand out a pre-filled
 workbook. Values are written as an assessor would type them (numbers as
-numbers, 是/否 as text, the assessment date as a date); the workbook is not
+numbers, 是/否 as text, the assessment date as a date), and text always as a
+text cell, never a formula (:mod:`wsas.spreadsheet_text`); the workbook is not
 recalculated, so formula cells have no cached values until a spreadsheet opens it.
 """
 
@@ -11,6 +12,7 @@ from __future__ import annotations
 import datetime
 
 from ..rubrics import Rubric
+from ..spreadsheet_text import set_text
 from .layout import NA_TEXT, NO, SHEET, YES, Layout
 from .template import build
 
@@ -47,7 +49,7 @@ def fill_workbook(workbook, layout: Layout, submission: dict) -> list[str]:
         if kind == "field":
             value = _field_value(submission, key)
             if value is not None:
-                sheet[address] = value
+                set_text(sheet[address], value)
     skipped = []
     for criterion_id, response in submission.get("responses", {}).items():
         if criterion_id not in layout.criterion_rows:
@@ -56,14 +58,14 @@ def fill_workbook(workbook, layout: Layout, submission: dict) -> list[str]:
         if not isinstance(response, dict):
             continue
         if response.get("notApplicable") is not None:
-            sheet[layout.cell("na", criterion_id) or layout.cell("value", criterion_id)] = NA_TEXT
+            set_text(sheet[layout.cell("na", criterion_id) or layout.cell("value", criterion_id)], NA_TEXT)
         for key in RESPONSE_VALUE:
             if key in response:
-                sheet[layout.cell("value", criterion_id)] = _cell_value(response[key])
+                set_text(sheet[layout.cell("value", criterion_id)], _cell_value(response[key]))
                 break
         for key, role in (("reason", "reason"), ("evidence", "evidence")):
             if response.get(key) is not None:
-                sheet[layout.cell(role, criterion_id)] = response[key]
+                set_text(sheet[layout.cell(role, criterion_id)], response[key])
     return skipped
 
 

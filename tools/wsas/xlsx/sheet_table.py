@@ -7,6 +7,7 @@ the unmerged texts, then raised where a merged title needs more room.
 
 from __future__ import annotations
 
+from ..spreadsheet_text import set_text
 from . import styles
 from .layout import HEADER_ROW, NA_TEXT, Layout
 from .texts import cell_text
@@ -45,7 +46,7 @@ def _row(sheet, layout: Layout, row, formulas: dict[str, str], cells: dict[str, 
         styles.apply(cell, alignment=styles.CENTER if column.role in CENTERED else styles.TOP)
         value = NA_TEXT if row.criterion is None and column.role == "value" else cell_text(column.role, row, layout)
         if value is not None:
-            cell.value = value
+            set_text(cell, value)  # rubric texts (a custom rubric's too) stay text, never formulas
         if row.criterion is None and column.role in INPUTS:
             cell.fill = styles.MUTED_FILL
         if column.role in ("criterion", "rule", "id") or (single and column.role in ("number", "item")):

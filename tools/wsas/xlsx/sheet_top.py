@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..spreadsheet_text import set_text
 from . import styles
 from .layout import FIELDS, HINT_ROW, META_ROW, SOURCE_ROW, TITLE_ROW, Layout
 from .texts import HINT, meta_line, source_line
@@ -14,7 +15,8 @@ def write_top(sheet, layout: Layout) -> None:
                                     (SOURCE_ROW, source_line(rubric.data), styles.BODY, None),
                                     (META_ROW, meta_line(rubric), styles.SMALL, None),
                                     (HINT_ROW, HINT, styles.SMALL, None)):
-        cell = sheet.cell(row, 1, text)
+        cell = sheet.cell(row, 1)
+        set_text(cell, text)
         styles.apply(cell, font, styles.CENTER if row == TITLE_ROW else styles.LEFT_MIDDLE, border=False)
         sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
         sheet.row_dimensions[row].height = height or styles.height(styles.lines(text, full * 0.9))

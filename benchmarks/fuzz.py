@@ -1,0 +1,292 @@
+"""Fuzzing every entry point that reads input (not part of the tests): crashes, hangs, time and memory.
+
+Run with ``make fuzz`` (or ``.venv/bin/python benchmarks/fuzz.py [--per-entry N] [--entry NAME]… [--seed S]
+[--out DIR] [--jobs J]``). Each entry point (see ``benchmarks/fuzzing/entries.py``) runs in-process, in a
+worker process of its own, on structure-aware mutations of the real examples drawn with ``hypothesis``:
+dropped, duplicated and retyped members, extreme numbers, long and odd Unicode strings, deep nesting,
+BOMs, GBK bytes, truncation, duplicate keys, impossible dates, YAML aliases and alias bombs, damaged
+and oversized xlsx archives.
+
+Per entry point it prints inputs tried, crashes (exceptions that are not the project's own error
+values) with the number of distinct ones, hangs (an input using more than ``--timeout`` seconds of CPU,
+5 by default, so that a loaded machine does not make hangs; a worker stuck without progress for a minute
+is killed and counted too), the slowest input, the rate and the peak RSS of the worker (and its growth over the
+run). Each distinct crash is shrunk and written to ``--out`` (default ``build/fuzz/``) as a
+reproducer file with its traceback next to it; hangs are written there too.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import multiprocessing
+import os
+import resource
+import shutil
+import signal
+import sys
+import time
+import traceback
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from fuzzing.entries import BY_NAME, ENTRIES, Mismatch  # noqa: E402
+from fuzzing.shrink import shrink  # noqa: E402
+
+STALL_SECONDS = 60  # no progress for this long (a hang the alarm could not interrupt): the worker is killed
+
+
+class Hang(BaseException):
+    """Raised by the alarm: an input ran longer than the limit."""
+
+
+def _alarm(signum, frame):
+    raise Hang()
+
+
+def _rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def signature(exc: BaseException) -> str:
+    """Exception type and the innermost frame inside the wsas package (where the bug is)."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    inside = [f for f in frames if f"{os.sep}wsas{os.sep}" in f.filename] or frames[-1:]
+    where = f"{Path(inside[-1].filename).name}:{inside[-1].lineno}" if inside else "?"
+    return f"{type(exc).__name__}@{where}"
+
+
+def worker(name: str, count: int, seed: int, out: str, timeout: float, progress, queue) -> None:
+    from hypothesis import HealthCheck, Phase, given, settings
+    from hypothesis import seed as hseed
+    from hypothesis import strategies as st
+
+    entry = BY_NAME[name]
+    sys.setrecursionlimit(max(sys.getrecursionlimit(), 1000))
+    ctx = entry.setup()
+    signal.signal(signal.SIGPROF, _alarm)
+    out_dir = Path(out)
+    current = os.open(out_dir / f".current-{name}{entry.suffix}", os.O_RDWR | os.O_CREAT | os.O_TRUNC, 0o644)
+    stats = {"entry": name, "inputs": 0, "crashes": 0, "unique": 0, "mismatches": 0, "hangs": 0, "max_s": 0.0,
+             "busy_s": 0.0, "rss_base": _rss_mb(), "rss_peak": _rss_mb(), "reproducers": [], "done": False}
+    seen: dict[str, str] = {}
+    last_report = time.monotonic()
+
+    def attempt(data: bytes):
+        """(None, seconds) or (the exception, seconds) for one run of the entry point."""
+        start = time.perf_counter()
+        signal.setitimer(signal.ITIMER_PROF, timeout)
+        try:
+            entry.run(ctx, data)
+            return None, time.perf_counter() - start
+        except (Exception, Hang, RecursionError, MemoryError) as exc:
+            return exc, time.perf_counter() - start
+        finally:
+            signal.setitimer(signal.ITIMER_PROF, 0)
+
+    def write(kind: str, data: bytes, text: str) -> str:
+        digest = hashlib.sha1(data).hexdigest()[:10]
+        path = out_dir / f"{name}-{kind}-{digest}{entry.suffix}"
+        path.write_bytes(data)
+        path.with_name(path.name + ".txt").write_text(text, encoding="utf-8")
+        return str(path)
+
+    def one(data: bytes) -> None:
+        nonlocal last_report
+        os.ftruncate(current, 0)
+        os.pwrite(current, data, 0)
+        exc, seconds = attempt(data)
+        stats["inputs"] += 1
+        stats["busy_s"] += seconds
+        stats["max_s"] = max(stats["max_s"], seconds)
+        if isinstance(exc, Hang):
+            stats["hangs"] += 1
+            if stats["hangs"] <= 20:
+                stats["reproducers"].append(write("hang", data, f"more than {timeout} s\n"))
+        elif exc is not None:
+            stats["crashes"] += 1
+            stats["mismatches"] += isinstance(exc, Mismatch)
+            key = signature(exc)
+            if key not in seen:
+                stats["unique"] += 1
+                text = "".join(traceback.format_exception(exc))
+
+                def same(candidate: bytes) -> bool:
+                    found, _ = attempt(candidate)
+                    return found is not None and not isinstance(found, Hang) and signature(found) == key
+
+                small = shrink(data, same)
+                found, _ = attempt(small)
+                if found is not None and not isinstance(found, Hang):
+                    text = "".join(traceback.format_exception(found))
+                seen[key] = write("crash", small, f"{key}\n\n{text}")
+                stats["reproducers"].append(seen[key])
+        stats["rss_peak"] = max(stats["rss_peak"], _rss_mb())
+        progress.value = stats["inputs"]
+        if time.monotonic() - last_report > 30:
+            last_report = time.monotonic()
+            queue.put(dict(stats))
+
+    @settings(max_examples=count, database=None, deadline=None, suppress_health_check=list(HealthCheck),
+              phases=[Phase.generate], print_blob=False)
+    @hseed(seed)
+    @given(st.data())
+    def run(data):
+        one(entry.draw(data.draw, ctx))
+
+    run()
+    # hypothesis may stop early on a small search space; top up with fresh seeds so the count is met
+    rounds = 0
+    while stats["inputs"] < count and rounds < 20:
+        rounds += 1
+        before = stats["inputs"]
+        hseed(seed + rounds)(settings(max_examples=count - stats["inputs"])(run.hypothesis.inner_test and run))
+        run()
+        if stats["inputs"] == before:
+            break
+    os.close(current)
+    stats["done"] = True
+    queue.put(stats)
+
+
+def supervise(names, args) -> list[dict]:
+    """One worker per entry point, ``--jobs`` at a time; a worker that stops making progress is killed."""
+    context = multiprocessing.get_context("fork")
+    queue = context.Queue()
+    slow_first = ("xlsx-import", "rubric-yaml-lint", "jsonl-batch")  # the slowest start first: better packing
+    pending = sorted(names, key=lambda n: slow_first.index(n) if n in slow_first else len(slow_first))
+    running, final = {}, {}
+    latest: dict[str, dict] = {}
+    started = time.monotonic()
+
+    def start(name: str, count: int, seed: int):
+        progress = context.Value("q", 0)
+        process = context.Process(target=worker, args=(name, count, seed, args.out, args.timeout, progress, queue),
+                                  daemon=True)
+        process.start()
+        running[name] = {"process": process, "progress": progress, "seen": 0, "since": time.monotonic(),
+                         "count": count, "base": latest.get(name, {}).get("inputs", 0)}
+
+    while pending or running:
+        while pending and len(running) < args.jobs:
+            start(pending.pop(0), args.per_entry, args.seed)
+        try:
+            while True:
+                stats = queue.get(timeout=1)
+                name = stats["entry"]
+                prior = latest.get(name, {}).get("carry")
+                if prior:  # a restarted worker: add up what the killed one did
+                    stats = _merge(prior, stats)
+                    stats["carry"] = prior
+                latest[name] = stats
+                if stats["done"]:
+                    final[name] = stats
+                else:
+                    print(f"  … {name}: {stats['inputs']} inputs, {stats['crashes']} crashes, {stats['hangs']} hangs, "
+                          f"{time.monotonic() - started:.0f} s", file=sys.stderr, flush=True)
+        except Exception:  # queue.Empty
+            pass
+        for name, run_ in list(running.items()):
+            process, value = run_["process"], run_["progress"].value
+            if name in final:
+                process.join(5)
+                del running[name]
+                continue
+            if value != run_["seen"]:
+                run_["seen"], run_["since"] = value, time.monotonic()
+            elif not process.is_alive():
+                process.join()
+                latest.setdefault(name, {"entry": name})
+                final[name] = dict(_empty(name), **{k: v for k, v in latest[name].items() if k != "carry"},
+                                   error=f"worker died (exit {process.exitcode})", done=True)
+                del running[name]
+            elif time.monotonic() - run_["since"] > STALL_SECONDS:
+                process.kill()
+                process.join()
+                stuck = Path(args.out) / f".current-{name}{BY_NAME[name].suffix}"
+                kept = Path(args.out) / f"{name}-stall-{int(time.time())}{BY_NAME[name].suffix}"
+                if stuck.exists():
+                    shutil.copy(stuck, kept)
+                carried = _merge(latest.get(name, {}).get("carry") or _empty(name),
+                                 {k: v for k, v in latest.get(name, _empty(name)).items() if k != "carry"}
+                                 if latest.get(name, {}).get("carry") is None else _empty(name))
+                carried["inputs"] = max(carried["inputs"], value)
+                carried["hangs"] += 1
+                carried["reproducers"].append(str(kept))
+                latest[name] = {"entry": name, "carry": carried, "inputs": carried["inputs"]}
+                del running[name]
+                left = args.per_entry - carried["inputs"] - 1
+                if left > 0:
+                    start(name, left, args.seed + carried["hangs"] * 7919)
+                else:
+                    final[name] = dict(carried, done=True)
+    return [final[name] for name in names if name in final]
+
+
+def _empty(name: str) -> dict:
+    return {"entry": name, "inputs": 0, "crashes": 0, "unique": 0, "mismatches": 0, "hangs": 0, "max_s": 0.0,
+            "busy_s": 0.0, "rss_base": 0.0, "rss_peak": 0.0, "reproducers": [], "done": False}
+
+
+def _merge(first: dict, second: dict) -> dict:
+    merged = dict(second)
+    for key in ("inputs", "crashes", "unique", "mismatches", "hangs", "busy_s"):
+        merged[key] = first.get(key, 0) + second.get(key, 0)
+    for key in ("max_s", "rss_peak"):
+        merged[key] = max(first.get(key, 0), second.get(key, 0))
+    merged["rss_base"] = first.get("rss_base") or second.get("rss_base", 0)
+    merged["reproducers"] = first.get("reproducers", []) + second.get("reproducers", [])
+    return merged
+
+
+def table(results: list[dict], elapsed: float) -> str:
+    header = ("entry point", "inputs", "crashes", "distinct", "hangs", "max s/input", "inputs/s", "peak RSS MB",
+              "RSS growth MB")
+    rows = [header]
+    for r in results:
+        rate = r["inputs"] / r["busy_s"] if r.get("busy_s") else 0
+        rows.append((r["entry"], str(r["inputs"]), str(r["crashes"]), str(r["unique"]), str(r["hangs"]),
+                     f"{r['max_s']:.2f}", f"{rate:.0f}", f"{r['rss_peak']:.0f}",
+                     f"{r['rss_peak'] - r['rss_base']:.0f}"))
+    widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
+    lines = ["  ".join(cell.ljust(w) if i == 0 else cell.rjust(w) for i, (cell, w) in enumerate(zip(row, widths)))
+             for row in rows]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    lines.append(f"wall time {elapsed:.1f} s")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--per-entry", type=int, default=100_000, help="inputs per entry point (default 100000)")
+    parser.add_argument("--entry", action="append", choices=[e.name for e in ENTRIES],
+                        help="only this entry point (repeatable; default all)")
+    parser.add_argument("--seed", type=int, default=0, help="hypothesis seed (default 0)")
+    parser.add_argument("--out", default="build/fuzz", help="folder for reproducers (default build/fuzz/)")
+    parser.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1),
+                        help="entry points fuzzed at once (default 2)")
+    parser.add_argument("--timeout", type=float, default=5.0, help="seconds after which an input is a hang")
+    args = parser.parse_args(argv)
+    names = args.entry or [e.name for e in ENTRIES]
+    Path(args.out).mkdir(parents=True, exist_ok=True)
+    print(f"fuzzing {len(names)} entry point(s), {args.per_entry} inputs each, seed {args.seed}, "
+          f"{args.jobs} at a time; reproducers in {args.out}/", file=sys.stderr, flush=True)
+    started = time.monotonic()
+    results = supervise(names, args)
+    elapsed = time.monotonic() - started
+    print(table(results, elapsed))
+    for r in results:
+        if r.get("error"):
+            print(f"{r['entry']}: {r['error']}")
+        for path in r.get("reproducers", []):
+            print(f"{r['entry']}: {path}")
+    for name in names:
+        leftover = Path(args.out) / f".current-{name}{BY_NAME[name].suffix}"
+        leftover.unlink(missing_ok=True)
+    bad = sum(r["crashes"] + r["hangs"] for r in results)
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,79 @@
+"""Regressions found by ``make fuzz`` (benchmarks/fuzz.py): each minimal reproducer gives a clear error value."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from helpers import ROOT
+from wsas.batch import Checker, Formats
+from wsas.errors import InputError
+from wsas.lint import lint_file
+from wsas.reading import load_json_text, load_yaml_text
+from wsas.records.ledger import entry_of
+from wsas.rubrics import published_catalogue
+from wsas.sources import Record, Segment
+
+
+def _input_error(load, text: str):
+    with pytest.raises(InputError) as caught:
+        load(text, "fuzz")
+    return caught.value.error
+
+
+# Lone surrogates: JSON "\ud800" and YAML "\ud800" escapes made strings no UTF-8 output can hold, and every
+# command that echoed them (wsas validate, wsas lint…) died with UnicodeEncodeError while printing.
+
+@pytest.mark.parametrize("text, at", [('{"rubric": "\\ud800x"}', "/rubric"), ('["ok", {"\\uDFFF": 1}]', "/1"),
+                                      ('{"a": ["\\ud83d"]}', "/a/0")])
+def test_json_lone_surrogate_is_an_encoding_error(text, at):
+    error = _input_error(load_json_text, text)
+    assert (error.code, error.pointer) == ("encoding", at)
+    str(error).encode("utf-8")
+
+
+def test_json_surrogate_pair_and_escaped_backslash_still_read():
+    assert load_json_text('{"a": "\\ud83d\\ude00", "b": "\\\\ud800"}') == {"a": "\U0001f600", "b": "\\ud800"}
+
+
+def test_batch_reports_lone_surrogate_and_prints_utf8():
+    checker = Checker(published_catalogue(), [], Formats(scoring=False, stdout="json"))
+    data = b'{"rubric": "\\ud800x", "rubricVersion": "1"}'
+    chunk = checker.chunk(Segment("fuzz.json", record=Record("fuzz.json", None, data=data)))
+    assert [e.code for o in chunk.invalid for e in o.errors] == ["encoding"]
+    "".join(chunk.stdout).encode("utf-8")
+
+
+def test_records_entry_lone_surrogate():
+    entry = entry_of(Record("fuzz.jsonl", 3, data=b'{"id": "\\udc80"}'))
+    assert [(e.code, e.line, e.pointer) for e in entry.errors] == [("encoding", 3, "/id")]
+
+
+def test_yaml_lone_surrogate_is_an_encoding_error():
+    error = _input_error(load_yaml_text, 'id: "\\ud800"\n')
+    assert (error.code, error.pointer) == ("encoding", "/id")
+
+
+# YAML complex keys (``? [a, b]``) crashed the duplicate-key check with TypeError: unhashable type: 'list'.
+
+def test_yaml_unhashable_key_is_a_syntax_error():
+    error = _input_error(load_yaml_text, "? [a, b]\n: c\n")
+    assert error.code == "syntax" and "unhashable" in error.message_en and error.line == 1
+
+
+# YAML !!binary (and !!set) made bytes and sets, which crashed the schema error messages (TypeError: Object
+# of type bytes is not JSON serializable) in wsas lint.
+
+@pytest.mark.parametrize("text", ["x: !!binary aGVsbG8=\n", "x: !!set {a: null}\n", "x: !!omap [a: 1]\n"])
+def test_yaml_binary_and_set_are_refused(text):
+    error = _input_error(load_yaml_text, text)
+    assert error.code == "syntax" and "not allowed" in error.message_en
+
+
+def test_lint_of_binary_rubric_reports(tmp_path: Path):
+    text = (ROOT / "rubrics/lianyungang-2020/enterprise.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "fuzz.yaml"
+    path.write_text(text.replace("\nversion:", "\nextra: !!binary aGVsbG8=\nversion:", 1), encoding="utf-8")
+    report = lint_file(path)
+    assert not report.ok and [f.code for f in report.findings] == ["syntax"]
