@@ -428,7 +428,7 @@ def test_bad_fields(tmp_path):
     only_error(path, "bad-value", f"{SHEET}!{layout.field_cell('period')}")
     code = only_error(path, "schema", f"{SHEET}!{layout.field_cell('subject.code')}")
     assert code.pointer == "/subject/code" and "统一社会信用代码" in code.message
-    only_error(path, "schema", f"{SHEET}!{layout.field_cell('assessedOn')}")
+    only_error(path, "invalid-date", f"{SHEET}!{layout.field_cell('assessedOn')}")
 
 
 def test_rate_typed_as_a_percentage(tmp_path):

@@ -14,7 +14,7 @@ stored as a string cell (:func:`set_text`), which no spreadsheet evaluates, so
 the text keeps its exact value and ``wsas xlsx import`` reads back what was
 written, without a quote to strip.
 
-The rule is in spec/validation.md (批量输出).
+The rule is stated in spec/validation.md §6 (公式注入).
 """
 
 from __future__ import annotations
