@@ -6,40 +6,13 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
-import yaml from "js-yaml";
 import Decimal from "decimal.js";
 import Ajv2020 from "ajv/dist/2020.js";
 
-import { makeValidator } from "../../site_src/assets/js/validator.mjs";
+import { ROOT, published, readJson, schemas, validate } from "./published.mjs";
 import { scoreValid } from "../../site_src/assets/js/scorer.mjs";
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const VECTORS = path.join(ROOT, "tests", "conformance");
-const SCHEMAS = path.join(ROOT, "schemas");
-const RUBRICS = path.join(ROOT, "rubrics");
-
-const readJson = (file) => JSON.parse(fs.readFileSync(file, "utf8"));
-
-const schemas = fs.readdirSync(SCHEMAS).filter((f) => f.endsWith(".json")).sort()
-  .map((f) => readJson(path.join(SCHEMAS, f)));
-const validate = makeValidator(schemas);
-
-/** Every published rubric: rubrics/<program>/<rubric>.yaml (not program.yaml). */
-function publishedRubrics() {
-  const found = [];
-  for (const program of fs.readdirSync(RUBRICS).sort()) {
-    const dir = path.join(RUBRICS, program);
-    if (!fs.statSync(dir).isDirectory()) continue;
-    for (const file of fs.readdirSync(dir).sort()) {
-      if (file.endsWith(".yaml") && file !== "program.yaml") {
-        found.push(yaml.load(fs.readFileSync(path.join(dir, file), "utf8")));
-      }
-    }
-  }
-  return found;
-}
-const published = publishedRubrics();
 
 /** The rubrics a vector file makes available: all published ones, or only its inline rubric. */
 function catalogueOf(vectors) {

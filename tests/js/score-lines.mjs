@@ -9,41 +9,12 @@
 // {"errors": [], "result": ...} with every Decimal of the result written as its exact decimal
 // string (no exponent). Not a test file itself (node --test tests/js/ does not pick it up).
 
-import fs from "node:fs";
-import path from "node:path";
 import readline from "node:readline";
-import { fileURLToPath } from "node:url";
-import yaml from "js-yaml";
 import Decimal from "decimal.js";
 
-import { makeValidator } from "../../site_src/assets/js/validator.mjs";
+import { published, validate } from "./published.mjs";
 import { scoreValid } from "../../site_src/assets/js/scorer.mjs";
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-const SCHEMAS = path.join(ROOT, "schemas");
-const RUBRICS = path.join(ROOT, "rubrics");
-
-const readJson = (file) => JSON.parse(fs.readFileSync(file, "utf8"));
-
-const schemas = fs.readdirSync(SCHEMAS).filter((f) => f.endsWith(".json")).sort()
-  .map((f) => readJson(path.join(SCHEMAS, f)));
-const validate = makeValidator(schemas);
-
-/** Every published rubric: rubrics/<program>/<rubric>.yaml (not program.yaml). */
-function publishedRubrics() {
-  const found = [];
-  for (const program of fs.readdirSync(RUBRICS).sort()) {
-    const dir = path.join(RUBRICS, program);
-    if (!fs.statSync(dir).isDirectory()) continue;
-    for (const file of fs.readdirSync(dir).sort()) {
-      if (file.endsWith(".yaml") && file !== "program.yaml") {
-        found.push(yaml.load(fs.readFileSync(path.join(dir, file), "utf8")));
-      }
-    }
-  }
-  return found;
-}
-const published = publishedRubrics();
 
 /** JSON-ready copy of a result: Decimals become their exact decimal text. */
 function plain(value) {
