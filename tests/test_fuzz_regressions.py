@@ -50,9 +50,14 @@ def test_records_entry_lone_surrogate():
     assert [(e.code, e.line, e.pointer) for e in entry.errors] == [("encoding", 3, "/id")]
 
 
-def test_yaml_lone_surrogate_is_an_encoding_error():
-    error = _input_error(load_yaml_text, 'id: "\\ud800"\n')
-    assert (error.code, error.pointer) == ("encoding", "/id")
+def test_yaml_lone_surrogate_is_a_located_syntax_error():
+    error = _input_error(load_yaml_text, 'id: "\\ud800"\n')  # libyaml refuses the escape itself
+    assert (error.code, error.line, error.column) == ("syntax", 1, 8)
+
+
+def test_yaml_text_with_a_lone_surrogate_is_an_encoding_error():
+    error = _input_error(load_yaml_text, "id: \ud800\n")  # a caller's str; libyaml reads UTF-8 only
+    assert error.code == "encoding"
 
 
 # YAML complex keys (``? [a, b]``) crashed the duplicate-key check with TypeError: unhashable type: 'list'.

@@ -342,7 +342,7 @@ function deadlineOf(document, times) {
 export function evaluate(document, rules, program, asOf) {
   const out = { errors: [], findings: [] };
   const asOfDay = dayNumber(asOf);
-  const times = collectTimes(document, out);
+  const times = collectTimes(document);
   const { state, level } = document;
   const covered = new Set();
   for (const rule of rules.rules.filter((r) => applies(rules, r, program, level, state))) {
@@ -362,19 +362,14 @@ export function evaluate(document, rules, program, asOf) {
   return out;
 }
 
-function collectTimes(document, out) {
+/** Every time of the record by pointer (the schema's formats have proved each a real day or time). */
+function collectTimes(document) {
   const pointers = [...TIME_POINTERS];
   (document.history || []).forEach((_, index) => pointers.push(`/history/${index}/at`));
   const times = new Map();
   for (const pointer of pointers) {
     const value = resolve(document, pointer);
-    if (value === undefined || value === null) continue;
-    const when = parseWhen(value);
-    if (when === null) {
-      out.errors.push(error("invalid-date", `不存在的日期或时刻：${value}`, `no such date or time: ${value}`, pointer));
-    } else {
-      times.set(pointer, when);
-    }
+    if (value !== undefined && value !== null) times.set(pointer, parseWhen(value));
   }
   return times;
 }

@@ -302,12 +302,6 @@ def _item_errors(item: Entry, program: CadenceProgram) -> tuple[list[Error], boo
         found.append(error("unknown-level", f"方案 {program.id} 的排查周期没有层级 {document['level']}（已有：{known}）",
                            f"program {program.id} has no inspection level {document['level']} "
                            f"(known: {', '.join(program.levels)})", "/level"))
-    if document["kind"] == "record":
-        try:
-            china_date(document["at"])
-        except ValueError:
-            found.append(error("invalid-date", f"不存在的日期或时刻 {document['at']}",
-                               f"{document['at']} is not a real date or time", "/at"))
     if not found and document["kind"] == "task":
         level = program.levels[document["level"]]
         if document["cadence"] != level.cadence:

@@ -134,5 +134,5 @@ def _import_opened(opened, name: str, catalogue: Catalogue) -> Imported:
     if errors:
         return Imported(name, [e.located(name) for e in errors], submission=document, rubric=layout.rubric)
     result = score_valid(document, layout.rubric)
-    warnings = [w.located(name) for w in cached_differences(opened.values, layout, result)]
+    warnings = [w.located(name) for w in cached_differences(opened.cached(), layout, result)]
     return Imported(name, [], warnings, document, result, layout.rubric)

@@ -70,10 +70,8 @@ def write(workbook, layout: Layout) -> None:
 
 
 def read(sheet) -> list[tuple[str, str, str]]:
-    """The stored manifest as strings (missing cells as empty strings)."""
-    found = []
-    for row in sheet.iter_rows(min_row=1, max_col=3, values_only=True):
-        found.append(tuple("" if value is None else str(value) for value in (tuple(row) + (None,) * 3)[:3]))
+    """The stored manifest (a :class:`~wsas.xlsx.grid.Grid`) as strings (missing cells as empty strings)."""
+    found = [tuple("" if value is None else str(value) for value in row) for row in sheet.values(3)]
     while found and not any(found[-1]):
         found.pop()
     return found

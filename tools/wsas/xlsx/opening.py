@@ -3,8 +3,9 @@
 People send whatever their software saved: a legacy .xls, a workbook with an
 opening password (both OLE2 compound files, magic bytes D0 CF 11 E0), an .ods,
 a CSV renamed to .xlsx, a truncated download. Each gets its own clear message
-instead of a parser traceback. The workbook is loaded twice from the same bytes:
-once for the formulas, once for the values a spreadsheet cached when it saved.
+instead of a parser traceback. The workbook is read (streamed, see :mod:`.grid`)
+for its formulas and typed values; the values a spreadsheet cached when it saved
+are read from the same bytes only when an import gets as far as comparing them.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from openpyxl import load_workbook
 from ..errors import InputError
 from ..reading import read_bytes
 from .errors import CellError, file_error
+from .grid import Book
+from .layout import MANIFEST_SHEET, SHEET
 
 OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 MAX_UNPACKED = 256 * 1024 * 1024
@@ -28,8 +31,12 @@ SAVE_AS_EN = "save it as .xlsx (Excel workbook) and import that"
 
 @dataclass
 class Opened:
-    formulas: object      # openpyxl Workbook, cells hold formulas
-    values: object        # the same workbook with the values cached at its last save (None where none)
+    formulas: Book        # cells hold formulas (and typed values)
+    data: bytes
+
+    def cached(self) -> Book:
+        """The same workbook with the values cached at its last save (None where none)."""
+        return _load(self.data, data_only=True)
 
 
 def _ole2_error(data: bytes) -> CellError:
@@ -94,14 +101,14 @@ def check_container(data: bytes) -> CellError | None:
     return None
 
 
-def _load(data: bytes, data_only: bool):
+def _load(data: bytes, data_only: bool) -> Book:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # openpyxl warns about extensions it drops; irrelevant here
-        return load_workbook(io.BytesIO(data), data_only=data_only, keep_links=False)
+        return Book(load_workbook(io.BytesIO(data), read_only=True, data_only=data_only, keep_links=False))
 
 
 def open_workbook(path) -> Opened:
-    """Both loads of the workbook at ``path``.
+    """The workbook at ``path``, its template sheets read.
 
     Raises :class:`wsas.UnreadableError` for paths that cannot be opened and
     :class:`wsas.InputError` (with a :class:`CellError`) for files that are not a readable .xlsx.
@@ -111,7 +118,11 @@ def open_workbook(path) -> Opened:
     if problem is not None:
         raise InputError(problem)
     try:
-        return Opened(_load(data, data_only=False), _load(data, data_only=True))
+        book = _load(data, data_only=False)
+        for name in (MANIFEST_SHEET, SHEET):  # damage in the sheets the importer reads shows here
+            if name in book.sheetnames:
+                book[name]
+        return Opened(book, data)
     except Exception as exc:  # openpyxl raises anything from KeyError to XML syntax errors on damaged parts
         raise InputError(file_error("corrupt", f"工作簿无法读取（内容损坏：{type(exc).__name__}: {exc}）",
                                     f"the workbook cannot be read (damaged content: {type(exc).__name__}: {exc})"))
