@@ -20,7 +20,7 @@ from helpers import ROOT, VALID_EXAMPLES, run_wsas
 from wsas.batch import CSV_COLUMNS, csv_row, totals_of
 from wsas.output import plain
 from wsas.reading import load_json_file
-from wsas.records.cli import main as records_main
+from wsas.cli import main as records_main
 from wsas.spreadsheet_text import safe_cell, set_text
 from wsas.xlsx import Layout, fill_workbook, import_workbook
 from wsas.xlsx.layout import SHEET

@@ -19,7 +19,8 @@ from wsas.paths import sources_dir
 from wsas.programs import published_programs
 from wsas.reading import load_json_file
 from wsas.records.check import check_document
-from wsas.records.cli import main, register
+from wsas.cli import main
+from wsas.records.cli import register
 from wsas.records.ledger import read_ledger, read_ledgers
 from wsas.records.lists import build
 from wsas.records.model import RulesError, parse_when, published_rules, read_rules, records_dir
@@ -343,7 +344,7 @@ def test_register_adds_every_sub_command():
     import argparse
 
     parser = argparse.ArgumentParser()
-    register(parser.add_subparsers(dest="command"))
+    register(parser.add_subparsers(dest="command").add_parser("records"))
     for argv in (["records", "check", "x.jsonl"], ["records", "lists", "x.jsonl", "--kind", "risk-list"]):
         assert callable(parser.parse_args(argv).run)
     records = parser._subparsers._group_actions[0].choices["records"]

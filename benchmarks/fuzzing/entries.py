@@ -277,7 +277,7 @@ def _yaml_run(ctx, data: bytes) -> None:
     """``wsas lint FILE`` (program or rubric, as the command decides) and ``--format json``."""
     import contextlib
 
-    from wsas.cli import _is_program, _print_lint
+    from wsas.lint_cli import _is_program, _print_lint
     from wsas.output import dumps
 
     from wsas.lint import lint_file

@@ -14,12 +14,22 @@ from contextlib import ExitStack, closing
 import orjson
 from tqdm import tqdm
 
+from .commands import INVALID, OK, UNREADABLE
 from .batch import CSV_COLUMNS, CheckerSpec, Formats, Summary, jobs_for, run
 from .output import OutputError, OutputGroup, atomic_file, check_terminated, dumps
 from .rubrics import RubricError
 from .sources import is_lines, named_inputs, segments, total_size
 
-OK, INVALID, UNREADABLE = 0, 1, 2
+
+
+def register_validate(command) -> None:
+    add_arguments(command, scoring=False)
+    command.set_defaults(run=run_validate)
+
+
+def register_score(command) -> None:
+    add_arguments(command, scoring=True)
+    command.set_defaults(run=run_score)
 
 
 def add_arguments(command, scoring: bool) -> None:

@@ -118,9 +118,14 @@ def load_yaml_file(path: str | Path):
 
 def load_document(path: str | Path):
     """JSON or YAML by file extension."""
-    if str(path).lower().endswith((".yaml", ".yml")):
-        return load_yaml_file(path)
-    return load_json_file(path)
+    return parse_document(read_bytes(path), str(path))
+
+
+def parse_document(data: bytes, name: str):
+    """The bytes of the file ``name`` as JSON or YAML, by its extension."""
+    if name.lower().endswith((".yaml", ".yml")):
+        return load_yaml_text(decode(data, name), name)
+    return load_json_text(decode(data, name), name)
 
 
 def check_depth(document, name: str | None = None) -> None:

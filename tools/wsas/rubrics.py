@@ -8,7 +8,8 @@ from pathlib import Path
 
 from .errors import Error, InputError, UnreadableError
 from .paths import rubrics_dir
-from .reading import load_document
+from . import checked
+from .reading import load_document, parse_document, read_bytes
 from .schemas import schema_errors
 
 DEFAULT_STEP = "0.5"
@@ -74,15 +75,23 @@ class RubricError(Exception):
 
 
 def load_checked(path: str | Path, schema: str) -> dict:
-    """A data file (YAML or JSON) read strictly and checked against ``schema``; errors carry the file name."""
+    """A data file (YAML or JSON) read strictly and checked against ``schema``; errors carry the file name.
+
+    The same bytes checked clean against the same schemas before are not checked again (:mod:`.checked`).
+    """
     name = str(path)
     try:
-        data = load_document(path)
+        raw = read_bytes(path)
+        data = parse_document(raw, name)
     except (InputError, UnreadableError) as exc:
         raise RubricError([exc.error])
+    key = checked.key(raw, schema)
+    if checked.known(key):
+        return data
     errors = [error.located(name) for error in schema_errors(data, schema)]
     if errors:
         raise RubricError(errors)
+    checked.remember(key)
     return data
 
 

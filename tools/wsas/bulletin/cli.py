@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from ..commands import INVALID, OK, UNREADABLE
 from ..errors import Error
 from ..output import write_atomic
 from ..programs import load_program
@@ -23,15 +24,12 @@ from .render import FORMATS, rendered
 from .roster import load_roster
 from .scope import BulletinError
 
-OK, INVALID, UNREADABLE = 0, 1, 2
 
 
-def register(commands) -> None:
-    """Add the ``bulletin`` sub-command to ``commands`` (the sub-parsers of ``wsas``)."""
-    bulletin = commands.add_parser(
-        "bulletin", help="季度通报 / the quarterly bulletin of a program's results",
-        description="汇总一个季度的评分结果，生成通报：各地区平均分与排名、触发结果运用的名单、得分分布、"
-                    "逐月完成情况；给出名册时列出缺报对象。 / Aggregate a quarter's results into the bulletin.")
+def register(bulletin) -> None:
+    """The arguments of ``wsas bulletin`` (its parser made by :mod:`wsas.cli`)."""
+    bulletin.description = ("汇总一个季度的评分结果，生成通报：各地区平均分与排名、触发结果运用的名单、得分分布、"
+                            "逐月完成情况；给出名册时列出缺报对象。 / Aggregate a quarter's results into the bulletin.")
     bulletin.add_argument("program", metavar="PROGRAM", help="方案标识（如 lianyungang-2020）或方案文件")
     bulletin.add_argument("--period", required=True, type=_quarter, metavar="QUARTER", help="季度，如 2020Q2")
     bulletin.add_argument("files", nargs="+", metavar="RESULTS",

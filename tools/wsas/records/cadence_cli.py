@@ -11,6 +11,7 @@ import argparse
 import datetime as dt
 import sys
 
+from ..commands import INVALID, OK, UNREADABLE
 from ..output import dumps, write_atomic
 from ..sources import named_inputs
 from ..workdays import CalendarRangeError
@@ -18,7 +19,6 @@ from .ledger import read_entries
 from .cadence import (CADENCE_LABEL, CALENDAR_DAYS, CadenceError, CadenceReport, cadence_program, cadences_path,
                       check_cadence)
 
-OK, INVALID, UNREADABLE = 0, 1, 2
 
 
 def _date(text: str) -> dt.date:

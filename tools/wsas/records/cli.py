@@ -10,6 +10,7 @@ import argparse
 import datetime as dt
 import sys
 
+from ..commands import INVALID, OK, UNREADABLE
 from ..output import dumps, write_atomic
 from .cadence_cli import add_cadence_arguments, run_cadence
 from .check import check_ledgers, summary_text
@@ -18,14 +19,11 @@ from .ledger import read_ledgers
 from .lists import KINDS, as_csv, as_json, as_markdown, build
 from .model import RulesError, published_rules
 
-OK, INVALID, UNREADABLE = 0, 1, 2
 
 
-def register(commands) -> None:
-    """Add ``records`` with its sub-commands to ``commands`` (an argparse sub-parsers object)."""
-    records = commands.add_parser("records", help="隐患与风险记录 / hazard and risk records",
-                                  description="隐患记录、风险点与清单（规范见 spec/records.md）。"
-                                              " Hazard records, risk units and their lists.")
+def register(records) -> None:
+    """The sub-commands of ``wsas records`` (its parser made by :mod:`wsas.cli`)."""
+    records.description = "隐患记录、风险点与清单（规范见 spec/records.md）。 Hazard records, risk units and their lists."
     sub = records.add_subparsers(dest="records_command", required=True)
 
     check = sub.add_parser("check", help="检查隐患台账 / check hazard ledgers",
@@ -157,13 +155,3 @@ def run_lists(args) -> int:
         return UNREADABLE
     return INVALID if built.errors else OK
 
-
-def main(argv: list[str] | None = None) -> int:
-    """``wsas records …`` on its own (what ``wsas`` runs once ``register`` is wired into its parser)."""
-    parser = argparse.ArgumentParser(prog="wsas")
-    register(parser.add_subparsers(dest="command", required=True))
-    args = parser.parse_args(argv)
-    try:
-        return args.run(args)
-    except BrokenPipeError:
-        return OK

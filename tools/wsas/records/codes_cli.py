@@ -12,11 +12,11 @@ from __future__ import annotations
 import os
 import sys
 
+from ..commands import INVALID, OK, UNREADABLE
 from ..output import atomic_file, dumps
 from ..sources import STDIN, named_inputs
 from .codes import TableError, import_records, load_table, published_tables
 
-OK, INVALID, UNREADABLE = 0, 1, 2
 
 
 def add_import_arguments(parser) -> None:
