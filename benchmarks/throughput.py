@@ -1,14 +1,22 @@
-"""Batch throughput and memory of ``wsas validate``/``wsas score`` (issue targets printed as ratios).
+"""Start-up, batch throughput and memory of ``wsas`` (the targets printed as ratios measured in one run).
 
-Run with ``make bench`` (or ``.venv/bin/python benchmarks/throughput.py [--per-rubric N] [--stream M]``).
-Everything is measured in one run on the same generated JSON Lines file:
+Run with ``make bench`` (or ``.venv/bin/python benchmarks/throughput.py [--per-rubric N] [--stream M]
+[--differential K]``). Everything is measured in one run:
+
+- start-up: the median of 5 whole-process runs of ``python -c pass``, ``wsas --help`` and ``wsas validate``
+  / ``wsas score`` of one file, and their ratios to ``python -c pass`` (targets 10× and 30×);
+
+and on the same generated JSON Lines file:
 
 - orjson parse-only throughput (the floor any JSON tool pays),
-- wsas validate+score throughput, in one process and with the worker processes the CLI would use,
+- wsas throughput, in one process and with the worker processes the CLI would use, for validate, for
+  validate+score (results computed, nothing written) and for score writing JSON Lines and CSV,
 - python-jsonschema-only throughput (parse + schema validation, no scoring) on a prefix of the same file,
 - the ratios against the targets (≥ 0.5× orjson, ≥ 50× python-jsonschema),
 - peak RSS of ``wsas score`` streaming a file of M records (target < 150 MB), process tree summed,
-- a 100,000-record file with one bad record: how many scored, how many reported.
+- a 100,000-record file with one bad record: how many scored, how many reported,
+- the differential check of the fast path against the reference path on K generated records (valid
+  and mutated; ``tests/differential.py``, the comparison the tests run on a bounded sample).
 
 The file holds generated submissions (``wsas.synthetic``) for every published rubric.
 """
@@ -30,14 +38,24 @@ from pathlib import Path
 import orjson
 import psutil
 
-from wsas.batch import CheckerSpec, Formats, jobs_for, run
-from wsas.output import dumps
-from wsas.rubrics import published_catalogue
-from wsas.schemas import validator
-from wsas.sources import segments
-from wsas.synthetic import submissions
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+
+import differential  # noqa: E402  (tests/differential.py: the one fast-versus-reference comparison)
+from wsas.batch import CheckerSpec, Formats, jobs_for, run  # noqa: E402
+from wsas.output import dumps  # noqa: E402
+from wsas.rubrics import published_catalogue  # noqa: E402
+from wsas.schemas import validator  # noqa: E402
+from wsas.sources import segments  # noqa: E402
+from wsas.synthetic import submissions  # noqa: E402
 
 TARGET_ORJSON, TARGET_JSONSCHEMA, TARGET_RSS_MB = 0.5, 50, 150
+TARGET_HELP, TARGET_ONE_FILE = 10, 30  # start-up, as multiples of `python -c pass`
+MODES = {  # what each measured run computes and writes, as the command line would
+    "validate": Formats(scoring=False, stdout=None),
+    "validate+score": Formats(scoring=True, stdout=None),
+    "score --jsonl --csv": Formats(scoring=True, stdout=None, results=True, rows=True),
+}
 
 
 def generate(path: Path, per_rubric: int) -> int:
@@ -76,14 +94,39 @@ def orjson_parse(path: Path) -> int:
     return count
 
 
-def wsas_pipeline(path: Path, jobs: int) -> int:
-    """Validate and score every record (result computed, nothing written): records scored."""
-    spec = CheckerSpec(formats=Formats(scoring=True, stdout=None))
+def wsas_pipeline(path: Path, jobs: int, formats: Formats = MODES["validate+score"]) -> int:
+    """Every record through the batch checker with ``formats`` (outputs built, not written): records valid."""
+    spec = CheckerSpec(formats=formats)
     checker = spec()
     scored = 0
     for chunk in run(segments([str(path)]), (lambda: checker) if jobs == 1 else spec, jobs):
         scored += sum(chunk.valid_by_rubric.values())
     return scored
+
+
+def median_seconds(command: list[str], runs: int = 5) -> float:
+    """Median wall time of ``runs`` whole-process runs of ``command`` (after one run that warms caches)."""
+    subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        times.append(time.perf_counter() - start)
+    return sorted(times)[len(times) // 2]
+
+
+def start_up() -> None:
+    wsas = [sys.executable, "-m", "wsas"]
+    example = str(ROOT / "rubrics/lianyungang-2020/examples/enterprise.valid.json")
+    floor = median_seconds([sys.executable, "-c", "pass"])
+    print(f"start-up (median of 5): python -c pass {floor:.3f} s")
+    for label, command, target in (("wsas --help", [*wsas, "--help"], TARGET_HELP),
+                                   ("wsas validate (1 file)", [*wsas, "validate", example], TARGET_ONE_FILE),
+                                   ("wsas score (1 file)", [*wsas, "score", example], TARGET_ONE_FILE)):
+        seconds = median_seconds(command)
+        ratio = seconds / floor
+        print(f"  {label:24} {seconds:.3f} s = {ratio:5.1f}× python -c pass (target ≤ {target}×) "
+              f"{'met' if ratio <= target else 'NOT MET'}")
 
 
 def jsonschema_only(path: Path, limit: int) -> int:
@@ -132,7 +175,10 @@ def main() -> int:
                         help="records validated by python-jsonschema alone (it is slow)")
     parser.add_argument("--stream", type=int, default=1_000_000, help="records in the memory run")
     parser.add_argument("--workdir", help="keep generated files here (default: a temporary folder)")
+    parser.add_argument("--differential", type=int, default=100_000,
+                        help="generated records compared between the fast and the reference path")
     args = parser.parse_args()
+    start_up()
 
     with tempfile.TemporaryDirectory(prefix="wsas-bench-") as temporary:
         work = Path(args.workdir or temporary)
@@ -147,24 +193,26 @@ def main() -> int:
         seconds, parsed = timed(lambda: orjson_parse(batch))
         orjson_rate = parsed / seconds
         print(f"orjson parse-only:            {orjson_rate:12,.0f} records/s")
-        seconds, scored = timed(lambda: wsas_pipeline(batch, 1))
-        assert scored == count, (scored, count)
-        single_rate = count / seconds
-        print(f"wsas validate+score, 1 proc:  {single_rate:12,.0f} records/s")
-        best_rate = single_rate
-        if jobs > 1:
-            seconds, scored = timed(lambda: wsas_pipeline(batch, jobs))
-            assert scored == count, (scored, count)
-            best_rate = max(best_rate, count / seconds)
-            print(f"wsas validate+score, {jobs} proc:  {count / seconds:12,.0f} records/s")
+        best = {}
+        for mode, formats in MODES.items():
+            for processes in sorted({1, jobs}):
+                seconds, scored = timed(lambda: wsas_pipeline(batch, processes, formats))
+                assert scored == count, (scored, count)
+                rate = count / seconds
+                best[mode] = max(best.get(mode, 0), rate)
+                print(f"wsas {mode + ',':20} {processes} proc: {rate:10,.0f} records/s "
+                      f"= {rate / orjson_rate:.3f}× orjson")
+        best_rate = best["validate+score"]
         sample = min(args.jsonschema_sample, count)
         seconds, checked = timed(lambda: jsonschema_only(batch, sample))
         jsonschema_rate = checked / seconds
         print(f"python-jsonschema only:       {jsonschema_rate:12,.0f} records/s (first {sample} records)")
 
         versus_orjson = best_rate / orjson_rate
+        print(f"ratio wsas validate / orjson: {best['validate'] / orjson_rate:8.3f}×; score writing JSONL + CSV "
+              f"{best['score --jsonl --csv'] / orjson_rate:.3f}× (best of 1 and {jobs} processes)")
         versus_jsonschema = best_rate / jsonschema_rate
-        print(f"ratio wsas / orjson:          {versus_orjson:8.3f}×  (target ≥ {TARGET_ORJSON}×) "
+        print(f"ratio wsas validate+score / orjson: {versus_orjson:.3f}×  (target ≥ {TARGET_ORJSON}×) "
               f"{'met' if versus_orjson >= TARGET_ORJSON else 'NOT MET'}")
         print(f"ratio wsas / python-jsonschema: {versus_jsonschema:6.1f}×  (target ≥ {TARGET_JSONSCHEMA}×) "
               f"{'met' if versus_jsonschema >= TARGET_JSONSCHEMA else 'NOT MET'}")
@@ -196,6 +244,10 @@ def main() -> int:
                   f"(target < {TARGET_RSS_MB} MB: {'met' if pss < TARGET_RSS_MB else 'NOT MET'}; RSS summed over the "
                   f"processes {rss:.1f} MB counts pages the forked workers share once per process); "
                   f"{args.stream / seconds:,.0f} records/s with JSONL + CSV written (exit {code})")
+
+    seconds, (both, refused) = timed(lambda: differential.compare(published_catalogue(), args.differential, seed=1))
+    print(f"differential fast path vs reference: {both + refused:,} generated records ({both:,} accepted by both, "
+          f"{refused:,} left to the reference), 0 disagreements, {seconds:.0f} s")
     return 0
 
 
