@@ -48,7 +48,7 @@ def agree(fast: FastPath, data: bytes) -> bool:
     return reference is not None and accepted is not None
 
 
-VALUES = [None, True, False, -1, 0, 0.5, 2.5, 3.0, 7.25, 100, 101, 1e6, "", "x", [], {}, "2020Q3", "2023-02-30",
+VALUES = [None, True, False, -1, 0, 0.5, 2.5, 3.0, 7.25, 100, 101, 1e6, "", "x", "y" * 2001, [], {}, "2020Q3", "2023-02-30",
           {"awarded": 1}, {"awarded": 0.5}, {"awarded": 0.3}, {"met": True}, {"findings": 2},
           {"findings": 2.5}, {"rate": 50}, {"rate": 99.95}, {"awarded": 1, "met": False},
           {"notApplicable": True}, {"notApplicable": False}, {"triggered": True}]

@@ -18,7 +18,7 @@ import orjson
 
 from .rubrics import Catalogue, Rubric
 from .rules import VALUE_KEY, num, on_step, step_of
-from .schemas import fast_validator
+from .schemas import fast_validator, load_schema
 
 # A run of 16 digits/dots may hold a number with more significant digits than a double keeps (15), or a
 # long code inside a string: either way the reference reader decides. Shorter numbers read exactly, except
@@ -33,12 +33,20 @@ _EXACT_FLOAT_MIN, _EXACT_FLOAT_MAX = 1e-7, 1e15
 
 
 class FastPath:
-    """Decides quickly that a submission is valid; ``None`` means "ask the reference path"."""
+    """Decides quickly that a submission is valid; ``None`` means "ask the reference path".
+
+    The document without its responses is checked by jsonschema-rs; the responses by one pass over
+    the rubric's criteria, where each distinct (criterion, value) is judged once, by the schema's
+    response definition and the semantic checks, and remembered: a batch repeats the same few values.
+    """
 
     def __init__(self, catalogue: Catalogue):
         self.catalogue = catalogue
         self.schema = fast_validator("submission")
+        self.response_schema = fast_validator("submission", "/$defs/response")
+        self._note_limit = _note_limit()
         self._criteria = {rubric.id: _criteria_table(rubric) for rubric in catalogue}
+        self._verdicts: dict = {}
 
     def valid_document(self, data: bytes) -> tuple[dict, Rubric] | None:
         """(submission, rubric) when ``data`` is certainly a valid submission, else None."""
@@ -48,41 +56,77 @@ class FastPath:
             document = orjson.loads(data)
         except orjson.JSONDecodeError:
             return None
-        if type(document) is not dict or not self.schema.is_valid(document):
+        if type(document) is not dict or type(document.get("responses")) is not dict:
             return None
-        if _key_count(document) != _key_ends(data):
+        shell = dict(document, responses={})
+        if not self.schema.is_valid(shell):
             return None
         rubric = self.catalogue.get(document["rubric"])
         if rubric is None or document["rubricVersion"] != rubric.version:
             return None
-        if not self._responses_valid(document["responses"], rubric):
+        inner = self._responses_keys(document["responses"], rubric)
+        if inner is None:
+            return None
+        keys = len(document) + len(document["subject"]) + len(document.get("assessor", ())) + inner
+        if keys != _key_ends(data):
             return None
         return document, rubric
 
-    def _responses_valid(self, responses: dict, rubric: Rubric) -> bool:
+    def _responses_keys(self, responses: dict, rubric: Rubric) -> int | None:
+        """The number of keys in ``responses`` and in each response when all are valid, else None."""
         table = self._criteria[rubric.id]
-        if len(responses) != len(table) or responses.keys() != table.keys():
-            return False
-        applicable = False
-        for criterion_id, response in responses.items():
-            expected, may_skip, scores, fits = table[criterion_id]
-            if "notApplicable" in response:
-                if not may_skip:
-                    return False
-                continue
-            if expected not in response:
-                return False
-            value = response[expected]
-            if type(value) is float and not _EXACT_FLOAT_MIN <= abs(value) < _EXACT_FLOAT_MAX:
-                return False  # 0.0 may have been 1e-400 in the text, huge values 1e400: let the exact reader decide
-            if fits is not None and not fits(value):
-                return False
-            applicable = applicable or scores
-        return applicable
+        if table is None or len(responses) != len(table) or responses.keys() != table.keys():
+            return None
+        limit, verdicts = self._note_limit, self._verdicts
+        count, applicable = len(responses), False
+        try:
+            for criterion_id, response in responses.items():
+                if type(response) is not dict:
+                    return None
+                size = len(response)
+                count += size
+                if size > 1:
+                    reason, evidence = response.get("reason", ""), response.get("evidence", "")
+                    if (size - ("reason" in response) - ("evidence" in response) != 1 or type(reason) is not str
+                            or type(evidence) is not str or len(reason) > limit or len(evidence) > limit):
+                        return None
+                expected, may_skip, scores, fits = table[criterion_id]
+                if expected in response:
+                    value = response[expected]
+                    if type(value) is float and not _EXACT_FLOAT_MIN <= abs(value) < _EXACT_FLOAT_MAX:
+                        return None  # 0.0 may have been 1e-400 in the text, huge values 1e400: the exact reader decides
+                    key = (rubric.id, criterion_id, type(value), value)
+                    verdict = verdicts.get(key)
+                    if verdict is None:
+                        verdict = self.response_schema.is_valid({expected: value}) and (fits is None or fits(value))
+                        if len(verdicts) < _MEMO_LIMIT:
+                            verdicts[key] = verdict
+                    if not verdict:
+                        return None
+                    applicable = applicable or scores
+                elif not (may_skip and response.get("notApplicable") is True):
+                    return None
+        except TypeError:  # an unhashable value (a list or an object): the reference path explains it
+            return None
+        return count if applicable else None
 
 
-def _criteria_table(rubric: Rubric) -> dict:
-    """criterion id → (expected response key, may be not applicable, has points, judgement range check)."""
+def _note_limit() -> int:
+    """The longest reason or evidence the schema allows; the check above assumes notes are plain strings."""
+    note = load_schema("submission")["$defs"]["note"]
+    if set(note) != {"type", "maxLength"} or note["type"] != "string":
+        raise ValueError("schemas/submission.json #/$defs/note changed: teach wsas.fastpath its new form")
+    return note["maxLength"]
+
+
+def _criteria_table(rubric: Rubric) -> dict | None:
+    """criterion id → (expected response key, may be not applicable, has points, judgement range check);
+    None when the rubric's responses could break a rule the check leaves to the schema of the shell (their
+    number and the form of their ids), so that its submissions always take the reference path."""
+    responses = load_schema("submission")["properties"]["responses"]
+    id_pattern = re.compile(load_schema("defs")["$defs"]["criterionId"]["pattern"])
+    if len(rubric.criteria) > responses["maxProperties"] or not all(map(id_pattern.search, rubric.criteria)):
+        return None
     table = {}
     for criterion_id, placement in rubric.criteria.items():
         criterion, rule = placement.criterion, placement.criterion["rule"]
@@ -107,16 +151,6 @@ class _JudgementRange:
             if len(self.known) < _MEMO_LIMIT:
                 self.known[value] = fits
         return fits
-
-
-def _key_count(document: dict) -> int:
-    """Keys of a schema-valid submission: the document, subject, assessor, responses and each response."""
-    count = len(document) + len(document["subject"]) + len(document["responses"])
-    if "assessor" in document:
-        count += len(document["assessor"])
-    for response in document["responses"].values():
-        count += len(response)
-    return count
 
 
 def _key_ends(data: bytes) -> int:

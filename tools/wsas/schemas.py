@@ -73,14 +73,21 @@ def validator(name: str):
 
 
 @cache
-def fast_validator(name: str):
-    """A jsonschema-rs validator of schema ``name`` (same offline registry): a quick yes/no for batches,
-    whose "no" is then explained by :func:`schema_errors`."""
+def fast_validator(name: str, fragment: str = ""):
+    """A jsonschema-rs validator of schema ``name`` (or of its part at the JSON pointer ``fragment``; same
+    offline registry): a quick yes/no for batches, whose "no" is then explained by :func:`schema_errors`."""
     import jsonschema_rs
 
-    registry = jsonschema_rs.Registry([(schema_id(other), load_schema(other)) for other in NAMES])
+    schema = {"$ref": f"{schema_id(name)}#{fragment}"} if fragment else load_schema(name)
     formats = {name: (lambda text, name=name: is_calendar_value(name, text)) for name in FORMATS}
-    return jsonschema_rs.validator_for(load_schema(name), registry=registry, formats=formats, validate_formats=True)
+    return jsonschema_rs.validator_for(schema, registry=_fast_registry(), formats=formats, validate_formats=True)
+
+
+@cache
+def _fast_registry():
+    import jsonschema_rs
+
+    return jsonschema_rs.Registry([(schema_id(other), load_schema(other)) for other in NAMES])
 
 
 def schema_errors(document, name: str) -> list[Error]:
