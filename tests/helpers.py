@@ -43,6 +43,8 @@ def mkdocs_site(built: Path) -> Path:
 
     config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
     config.update(INHERIT=str(built / layout.NAV_FILE), docs_dir=str(built), site_dir=str(built.parent / "site"))
+    if "custom_dir" in config.get("theme", {}):  # relative to mkdocs.yml, which moves to the temporary folder
+        config["theme"]["custom_dir"] = str(ROOT / config["theme"]["custom_dir"])
     path = built.parent / "mkdocs.yml"
     path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
     completed = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(path)], cwd=ROOT,

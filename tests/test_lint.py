@@ -135,3 +135,39 @@ def test_citation_of_a_blank_source_line_fails(rubrics):
 def _find(data, criterion_id):
     return next(c for s in data["sections"] for i in s["items"] for c in i.get("criteria", [])
                 if c["id"] == criterion_id)
+
+
+# --------------------------------------------------------------------------- citations of the records data
+
+def _records_copy(tmp_path, edit) -> str:
+    from wsas.paths import records_dir
+
+    path = tmp_path / "rules.yaml"
+    path.write_text(edit((records_dir() / "rules.yaml").read_text(encoding="utf-8")), encoding="utf-8")
+    return str(path)
+
+
+def test_published_records_data_cites_only_source_lines_and_declared_documents():
+    from wsas.records.data_lint import lint_records_file, published_records_paths
+
+    for path in published_records_paths():
+        report = lint_records_file(path)
+        assert report.ok, [f.as_dict() for f in report.findings]
+
+
+def test_a_citation_of_a_missing_line_fails_lint(tmp_path):
+    from wsas.records.data_lint import lint_records_file
+
+    path = _records_copy(tmp_path, lambda text: text.replace("lines: [644]", "lines: [99999]", 1))
+    report = lint_records_file(path)
+    assert not report.ok and [f.code for f in report.findings] == ["source"]
+    assert report.findings[0].pointer.startswith("/riskLevels/0/source/")
+
+
+def test_an_undeclared_outside_document_fails_lint(tmp_path):
+    from wsas.records.data_lint import lint_records_file
+
+    path = _records_copy(tmp_path, lambda text: text.replace("{reference: anweiban-2016-11,", "{reference: unknown-doc,", 1))
+    report = lint_records_file(path)
+    assert not report.ok and {f.code for f in report.findings} == {"source"}
+    assert "unknown-doc" in report.findings[0].message

@@ -117,8 +117,9 @@ def test_each_erratum_of_the_rules_is_shown_once_across_the_record_pages(built):
 def test_the_risk_page_shows_the_four_colours(built):
     page = text(built, "risk-levels")
     for level in RULES["riskLevels"]:
-        assert f"background:{level['hex']}" in page, level["id"]
+        assert f"background:{level['colour']}" in page, level["id"]
         assert f"**{level['label']}**" in page and level["colourLabel"] in page
+    assert "外部：安委办〔2016〕11号" in page and "#e60012" not in page
     order = [page.index(f"**{level['label']}**") for level in RULES["riskLevels"]]
     assert order == sorted(order)
     assert "`reviewedAt`" in page and "`measures`" in page

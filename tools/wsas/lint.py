@@ -313,21 +313,25 @@ def _sources(rubric: Rubric):
 
 
 def citation_findings(data: dict):
-    """Every ``source`` citation in ``data`` must name existing, non-blank lines of a source file.
+    """Every ``source`` citation in ``data`` (one, or a list) must name existing, non-blank lines of a source
+    file, or an outside document declared in the data's ``references`` (``{reference, article}``).
 
-    Citations without ``file`` refer to the document's own source file. Nothing
-    is checked when the source documents are not available.
+    Citations without ``file`` refer to the document's own source file. Lines are
+    not checked when the source documents are not available.
     """
     folder = sources_dir()
-    if folder is None:
-        return
-    default_file = data["source"]["file"]
+    own = data.get("source")
+    default_file = own.get("file") if isinstance(own, dict) else None
+    declared = {ref["id"] for ref in data.get("references", [])}
 
     def visit(node, path):
         if isinstance(node, dict):
             for key, value in node.items():
-                if key == "source" and isinstance(value, dict) and "lines" in value:
+                if key == "source" and isinstance(value, dict):
                     yield from check(value, path + [key])
+                elif key == "source" and isinstance(value, list):
+                    for index, ref in enumerate(value):
+                        yield from check(ref, path + [key, index])
                 else:
                     yield from visit(value, path + [key])
         elif isinstance(node, list):
@@ -335,7 +339,22 @@ def citation_findings(data: dict):
                 yield from visit(value, path + [index])
 
     def check(ref, path):
+        if "reference" in ref:
+            if ref["reference"] not in declared:
+                yield _error("source", f"外部出处 {ref['reference']} 没有在 references 中声明",
+                             f"outside document {ref['reference']} is not declared in references",
+                             path + ["reference"])
+            return
+        if "lines" not in ref:
+            yield _error("source", "出处既没有行号，也不是声明的外部文件", "a citation with neither lines nor a "
+                         "declared outside document", path)
+            return
+        if folder is None:
+            return
         name = ref.get("file", default_file)
+        if name is None:
+            yield _error("source", "出处没有写源文件", "the citation names no source file", path)
+            return
         text = _source_lines(folder / name)
         if text is None:
             yield _error("source", f"找不到源文件 {name}", f"source file {name} not found", path + ["file"])

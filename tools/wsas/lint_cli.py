@@ -5,25 +5,27 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from .commands import INVALID, OK, UNREADABLE
+from .commands import INVALID, OK, UNREADABLE, rubric_failure
 from .errors import InputError, UnreadableError
 from .lint import lint_file
 from .output import dumps
 from .program_lint import lint_program_file
 from .programs import program_paths
 from .reading import load_document
-from .rubrics import published_paths
+from .records.data_lint import is_records_data, lint_records_file, published_records_paths
+from .rubrics import RubricError, published_paths
 
 
 def register(lint) -> None:
-    lint.add_argument("rubrics", nargs="*", metavar="RUBRIC", help="评估表文件或标识；缺省为全部已发布评估表")
+    lint.add_argument("rubrics", nargs="*", metavar="RUBRIC",
+                      help="评估表、方案或记录数据（records/rules.yaml、cadences.yaml）的文件或标识；缺省为全部已发布的数据")
     lint.add_argument("--format", choices=["text", "json"], default="text")
     lint.set_defaults(run=run_lint)
 
 
 def run_lint(args) -> int:
     paths = []
-    every = [str(p) for p in published_paths()] + [str(p) for p in program_paths()]
+    every = [str(p) for p in [*published_paths(), *program_paths(), *published_records_paths()]]
     for ref in args.rubrics or every:
         if Path(ref).suffix in (".yaml", ".yml", ".json"):
             paths.append(ref)
@@ -34,7 +36,10 @@ def run_lint(args) -> int:
                 print(f"wsas lint: 未知的评估表或方案 {ref} / unknown rubric or program {ref}", file=sys.stderr)
                 return UNREADABLE
             paths.append(str(match[0]))
-    reports = [lint_program_file(path) if _is_program(path) else lint_file(path) for path in paths]
+    try:
+        reports = [_lint(path) for path in paths]
+    except RubricError as exc:  # a published rubric or program the checks compare with does not load
+        return rubric_failure(exc)
     if args.format == "json":
         print(dumps([{"file": r.path, "rubric": r.document.id if r.document else None, "ok": r.ok,
                       "errata": len(r.document.data["errata"]) if r.document else 0,
@@ -45,6 +50,12 @@ def run_lint(args) -> int:
     if any(not Path(r.path).exists() for r in reports):
         return UNREADABLE
     return OK if all(r.ok for r in reports) else INVALID
+
+
+def _lint(path: str):
+    if is_records_data(path):
+        return lint_records_file(path)
+    return lint_program_file(path) if _is_program(path) else lint_file(path)
 
 
 def _is_program(path: str) -> bool:

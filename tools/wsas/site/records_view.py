@@ -107,12 +107,18 @@ def _programs_by_file() -> dict[str, str]:
 
 
 def citations(sources) -> list[dict]:
-    """``[{ref: "002:59", program, article}]`` for the ``source`` entries of the record data."""
+    """``[{ref: "002:59", program, article}]`` for the ``source`` entries of the record data; a citation
+    of a declared outside document (``{reference, article}``) shows as 「外部：文号」."""
     if isinstance(sources, dict):
         sources = [sources]
     by_file = _programs_by_file()
+    outside = {ref["id"]: ref for ref in load_document(records_dir() / "rules.yaml").get("references", [])}
     found = []
     for source in sources or []:
+        if "reference" in source:
+            document = outside[source["reference"]]
+            found.append({"ref": f"外部：{document['number']}", "program": None, "article": source["article"]})
+            continue
         lines = source["lines"]
         span = str(lines[0]) if len(lines) == 1 or lines[0] == lines[-1] else f"{lines[0]}–{lines[-1]}"
         found.append({"ref": f"{source['file'][:3]}:{span}", "program": by_file.get(source["file"]),
