@@ -82,3 +82,20 @@ def test_lint_of_binary_rubric_reports(tmp_path: Path):
     path.write_text(text.replace("\nversion:", "\nextra: !!binary aGVsbG8=\nversion:", 1), encoding="utf-8")
     report = lint_file(path)
     assert not report.ok and [f.code for f in report.findings] == ["syntax"]
+
+
+# A 4 MB YAML file nested 64,000 mappings deep (1,000 levels at a time) took seconds to compose before the
+# depth check ran on the result; the depth is now checked as each mapping or sequence opens.
+
+def test_deep_yaml_is_refused_where_it_gets_too_deep():
+    text = "".join("  " * level + "a:\n" for level in range(2_000)) + "  " * 2_000 + "b\n"
+    error = _input_error(load_yaml_text, text)
+    assert (error.code, error.line) == ("too-deep", 65)
+
+
+def test_yaml_at_the_depth_limit_still_reads():
+    value, depth = load_yaml_text("a: " + "[" * 63 + "]" * 63)["a"], 1
+    while value:
+        value, depth = value[0], depth + 1
+    assert depth == 63  # 63 lists inside the root mapping: 64 levels, the limit
+

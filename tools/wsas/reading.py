@@ -102,12 +102,12 @@ def load_yaml_text(text: str, name: str | None = None):
         problem = exc.problem or str(exc)
         raise InputError(Error("syntax", f"YAML 语法错误：{problem}", f"YAML syntax error: {problem}", file=name,
                                line=mark.line + 1 if mark else None, column=mark.column + 1 if mark else None))
+    except _TooDeep as exc:
+        raise InputError(Error("too-deep", f"嵌套层次过深（上限 {MAX_DEPTH} 层）",
+                               f"nesting too deep (limit {MAX_DEPTH} levels)",
+                               file=name, line=exc.mark.line + 1, column=exc.mark.column + 1))
     except yaml.YAMLError as exc:
         raise InputError(_error("syntax", f"YAML 错误：{exc}", f"YAML error: {exc}", name))
-    except RecursionError:
-        raise InputError(_error("too-deep", f"嵌套层次过深（上限 {MAX_DEPTH} 层）",
-                                f"nesting too deep (limit {MAX_DEPTH} levels)", name))
-    check_depth(document, name)
     return document
 
 
@@ -171,6 +171,15 @@ def _surrogate_error(text: str, path, name: str | None) -> Error:
 
 def _error(code: str, message: str, message_en: str, name: str | None) -> Error:
     return Error(code, message, message_en, file=name)
+
+
+class _TooDeep(Exception):
+    """A mapping or sequence opened deeper than :data:`MAX_DEPTH`: refused as it is met, before the
+    rest of a large file is composed."""
+
+    def __init__(self, mark):
+        super().__init__(mark)
+        self.mark = mark
 
 
 class _DuplicateKey(Exception):
@@ -248,7 +257,15 @@ class StrictLoader(yaml.composer.Composer, yaml.cyaml.CParser, yaml.constructor.
             raise yaml.composer.ComposerError(
                 None, None, "YAML anchors (&name) and aliases (*name) are not allowed in WSAS data",
                 event.start_mark)
-        return super().compose_node(parent, index)
+        if not isinstance(event, yaml.events.CollectionStartEvent):
+            return super().compose_node(parent, index)
+        self.depth = getattr(self, "depth", 0) + 1
+        try:
+            if self.depth > MAX_DEPTH:
+                raise _TooDeep(event.start_mark)
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
 
     def construct_mapping(self, node, deep=False):
         seen = set()
