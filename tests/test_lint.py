@@ -171,3 +171,27 @@ def test_an_undeclared_outside_document_fails_lint(tmp_path):
     report = lint_records_file(path)
     assert not report.ok and {f.code for f in report.findings} == {"source"}
     assert "unknown-doc" in report.findings[0].message
+
+
+# --------------------------------------------------------------------------- rubrics used at each stage
+
+def test_shishi_stages_name_the_rubric_they_assess_with():
+    from wsas.programs import load_program
+
+    stages = {stage["id"]: [used["rubric"] for used in stage.get("rubrics", [])]
+              for stage in load_program("shishi-2024").data["stages"]}
+    both = ["shishi-2024/town", "shishi-2024/enterprise"]
+    assert stages == {"self-check": both, "assistance": both, "supervision": both, "review": [], "summary": []}
+
+
+def test_a_stage_rubric_outside_the_program_fails_lint(tmp_path):
+    from wsas.paths import rubrics_dir
+    from wsas.program_lint import lint_program_file
+
+    text = (rubrics_dir() / "shishi-2024/program.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "program.yaml"
+    path.write_text(text.replace("{rubric: shishi-2024/town,", "{rubric: lianyungang-2020/enterprise,", 1),
+                    encoding="utf-8")
+    report = lint_program_file(path)
+    assert [(f.code, f.pointer) for f in report.findings if f.severity == "error"] == [
+        ("reference", "/stages/0/rubrics/0/rubric")]

@@ -62,6 +62,11 @@ def _references(program: Program):
         found += [f for a in stage.get("after", []) for f in need(a, "stages", at + ["after"])]
         found += [f for m in stage.get("materials", []) for f in need(m, "materials", at + ["materials"])]
         found += [f for v in stage.get("variants", []) for f in need(v, "variants", at + ["variants"])]
+        for position, used in enumerate(stage.get("rubrics", [])):
+            if used["rubric"] not in data.get("rubrics", []):
+                found.append(_error("reference", f"阶段 {stage['id']} 对照的评估表 {used['rubric']} 不是本方案的评估表",
+                                    f"stage {stage['id']} assesses with {used['rubric']}, not a rubric of this program",
+                                    at + ["rubrics", position, "rubric"]))
         if "extension" in stage:
             found += need(stage["extension"]["to"], "roles", at + ["extension", "to"])
             found += [f for m in stage["extension"].get("requires", []) for f in need(m, "materials", at + ["extension", "requires"])]
