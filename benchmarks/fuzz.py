@@ -201,8 +201,8 @@ def supervise(names, args) -> list[dict]:
             elif not process.is_alive():
                 process.join()
                 latest.setdefault(name, {"entry": name})
-                final[name] = dict(_empty(name), **{k: v for k, v in latest[name].items() if k != "carry"},
-                                   error=f"worker died (exit {process.exitcode})", done=True)
+                so_far = {k: v for k, v in latest[name].items() if k not in ("carry", "done", "error")}
+                final[name] = {**_empty(name), **so_far, "error": f"worker died (exit {process.exitcode})", "done": True}
                 del running[name]
             elif time.monotonic() - run_["since"] > STALL_SECONDS:
                 process.kill()
@@ -287,7 +287,7 @@ def main(argv: list[str] | None = None) -> int:
     for name in names:
         leftover = Path(args.out) / f".current-{name}{BY_NAME[name].suffix}"
         leftover.unlink(missing_ok=True)
-    bad = sum(r["crashes"] + r["hangs"] for r in results)
+    bad = sum(r["crashes"] + r["hangs"] for r in results) + sum(1 for r in results if r.get("error"))
     return 1 if bad else 0
 
 
