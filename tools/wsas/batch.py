@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import csv
 import io
-import multiprocessing
 import os
 import signal
 import sys
@@ -283,6 +282,8 @@ def run(segments, make_checker, jobs: int = 1):
         for segment in segments:
             yield checker.chunk(segment)
         return
+    import multiprocessing  # only for worker processes: it costs every one-file start-up
+
     context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
     with context.Pool(jobs, initializer=_start_worker, initargs=(make_checker, os.getpid())) as pool:
         pending = []

@@ -12,7 +12,6 @@ import sys
 from contextlib import ExitStack, closing
 
 import orjson
-from tqdm import tqdm
 
 from .commands import INVALID, OK, UNREADABLE
 from .batch import CSV_COLUMNS, CheckerSpec, Formats, Summary, jobs_for, run
@@ -83,9 +82,8 @@ def _run(args, scoring: bool) -> int:
     try:
         with OutputGroup() as group, ExitStack() as stack:  # every output published together, or none
             out = _Outputs(stack, group, args, jsonl, table, fmt)
-            progress = stack.enter_context(tqdm(total=size, unit="B", unit_scale=True, leave=False,
-                                                disable=args.quiet or not sys.stderr.isatty() or None,
-                                                desc="校验评分" if scoring else "校验"))
+            progress = stack.enter_context(_progress(size, args.quiet or not sys.stderr.isatty(),
+                                                     "校验评分" if scoring else "校验"))
             # closed first on any exit (SIGTERM, a full disk): the worker processes stop before the outputs are dropped
             chunks = stack.enter_context(closing(run(segments(files), (lambda: checker) if jobs == 1 else spec, jobs)))
             for chunk in chunks:
@@ -112,6 +110,30 @@ def _run(args, scoring: bool) -> int:
     if not args.quiet:
         print(summary.text(), file=sys.stderr)
     return status
+
+
+class _NoProgress:
+    """What a run without a progress bar (quiet, or standard error is not a terminal) talks to."""
+
+    disable = True
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        return None
+
+    def update(self, amount) -> None:
+        return None
+
+
+def _progress(size: int, hidden: bool, label: str):
+    """A tqdm bar on the terminal; tqdm is imported only when one is shown (it slows every start-up)."""
+    if hidden:
+        return _NoProgress()
+    from tqdm import tqdm
+
+    return tqdm(total=size, unit="B", unit_scale=True, leave=False, desc=label)
 
 
 def _say(progress, text: str, stream) -> None:

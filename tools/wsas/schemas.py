@@ -6,20 +6,25 @@ import json
 from decimal import Decimal
 from functools import cache
 
-from jsonschema import Draft202012Validator, FormatChecker, validators
-from jsonschema.exceptions import ValidationError
-from referencing import Registry, Resource
-from referencing.jsonschema import DRAFT202012
+from typing import TYPE_CHECKING
 
 from .calendar_formats import FORMATS, format_messages, is_calendar_value
 from .errors import Error, pointer
 from .output import dumps
 from .paths import schemas_dir
 
+if TYPE_CHECKING:
+    from jsonschema.exceptions import ValidationError
+    from referencing import Registry
+
+# python-jsonschema (the reference validator, with its translated errors) loads on first use: a batch of
+# valid records never needs it, and it was a quarter of the start-up of `wsas validate FILE`.
+
 BASE = "https://wsas.org/schemas/v1/"
 NAMES = ("defs", "rubric", "submission", "result", "conformance", "program", "eventlog",
          "bulletin", "roster",
-         "hazard", "risk", "record-lists", "record-rules", "inspection", "cadences", "code-map", "calendar")
+         "hazard", "risk", "record-lists", "record-rules", "inspection", "cadences", "code-map", "calendar",
+         "conformance-report")
 RESPONSE_KEYS = ("awarded", "met", "findings", "rate", "triggered", "notApplicable")
 
 
@@ -36,6 +41,9 @@ def load_schema(name: str) -> dict:
 @cache
 def registry() -> Registry:
     """Every published schema under its ``$id``; nothing is fetched from the network."""
+    from referencing import Registry, Resource
+    from referencing.jsonschema import DRAFT202012
+
     resources = [(schema_id(name), Resource.from_contents(load_schema(name), default_specification=DRAFT202012))
                  for name in NAMES]
     return Registry().with_resources(resources).crawl()
@@ -52,24 +60,38 @@ def _is_integer(checker, instance) -> bool:
     return False
 
 
-_TYPES = Draft202012Validator.TYPE_CHECKER.redefine("integer", _is_integer)
-Validator = validators.extend(Draft202012Validator, type_checker=_TYPES)
+@cache
+def _validator_class():
+    from jsonschema import Draft202012Validator, validators
+
+    return validators.extend(Draft202012Validator,
+                             type_checker=Draft202012Validator.TYPE_CHECKER.redefine("integer", _is_integer))
 
 
-def _format_checker() -> FormatChecker:
+@cache
+def _format_checker():
     """Only the calendar formats are asserted (every ``format`` in the schemas is one of them)."""
+    from jsonschema import FormatChecker
+
     checker = FormatChecker(formats=())
     for name in FORMATS:
         checker.checks(name)(lambda text, name=name: is_calendar_value(name, text))
     return checker
 
 
-FORMAT_CHECKER = _format_checker()
+def __getattr__(name: str):
+    """``Validator`` (python-jsonschema's draft 2020-12 validator, integers as JSON counts them) and
+    ``FORMAT_CHECKER``, built when first asked for."""
+    if name == "Validator":
+        return _validator_class()
+    if name == "FORMAT_CHECKER":
+        return _format_checker()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @cache
 def validator(name: str):
-    return Validator(load_schema(name), registry=registry(), format_checker=FORMAT_CHECKER)
+    return _validator_class()(load_schema(name), registry=registry(), format_checker=_format_checker())
 
 
 @cache
