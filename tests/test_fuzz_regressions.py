@@ -99,3 +99,33 @@ def test_yaml_at_the_depth_limit_still_reads():
         value, depth = value[0], depth + 1
     assert depth == 63  # 63 lists inside the root mapping: 64 levels, the limit
 
+
+# 1.0000000000000000000000000001 (29 significant digits) passed the judgement step check, because Decimal
+# division rounds to 28 digits, and then crashed the result writer, which refuses a number it cannot write exactly.
+
+def test_a_value_off_the_step_by_a_tiny_amount_is_off_step():
+    from decimal import Decimal
+
+    from wsas.rules import on_step
+
+    assert not on_step(Decimal("1.0000000000000000000000000001"), Decimal("0.5"))
+    assert on_step(Decimal("1.50000000000000000000000000000000"), Decimal("0.5"))
+    assert on_step(Decimal("0"), Decimal("0.5")) and on_step(Decimal("7E+2"), Decimal("0.5"))
+    assert not on_step(Decimal("0.3"), Decimal("0.5"))
+
+
+def test_the_batch_reports_it_instead_of_crashing():
+    from wsas.output import dumps
+
+    catalogue = published_catalogue()
+    rubric = catalogue.get("shishi-2024/enterprise")
+    responses = {p.criterion["id"]: {"met": True} if p.criterion["rule"]["kind"] == "yes-no" else
+                 {"findings": 0} if p.criterion["rule"]["kind"] == "per-finding" else
+                 {"awarded": 0} for p in rubric.placements}
+    responses["3.1"] = {"awarded": "@"}
+    text = dumps({"rubric": rubric.id, "rubricVersion": rubric.version, "subject": {"name": "x"}, "period": "2024",
+                  "responses": responses}, indent=None).replace('"@"', "1.0000000000000000000000000001")
+    checker = Checker(catalogue, [], Formats(scoring=True, stdout="text", results=True, rows=True))
+    chunk = checker.chunk(Segment("fuzz.jsonl", record=Record("fuzz.jsonl", 1, data=text.encode())))
+    assert [(e.code, e.pointer) for o in chunk.invalid for e in o.errors] == [("off-step", "/responses/3.1/awarded")]
+

@@ -50,7 +50,18 @@ def step_of(rule: dict) -> Decimal:
 
 
 def on_step(value: Decimal, step: Decimal) -> bool:
-    return (value / step) == (value / step).to_integral_value()
+    """Whether ``value`` is an exact multiple of ``step``, in integers: Decimal division rounds to the
+    context's 28 digits, which made 1.0000000000000000000000000001 a multiple of 0.5."""
+    value_digits, value_exponent = _integer_and_exponent(value)
+    step_digits, step_exponent = _integer_and_exponent(step)
+    common = min(value_exponent, step_exponent)
+    return (value_digits * 10 ** (value_exponent - common)) % (step_digits * 10 ** (step_exponent - common)) == 0
+
+
+def _integer_and_exponent(value: Decimal) -> tuple[int, int]:
+    sign, digits, exponent = value.as_tuple()
+    number = int("".join(map(str, digits)) or "0")
+    return (-number if sign else number), exponent
 
 
 def interval_contains(interval: dict, value: Decimal) -> bool:
