@@ -4,22 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections import Counter
 from pathlib import Path
 
 import pytest
 
 from helpers import ROOT
+from records_runner import case_problems
 from wsas.paths import sources_dir
 from wsas.programs import load_program
 from wsas.reading import load_json_file, load_yaml_file
 from wsas.cli import main
-from wsas.records.cadence import (CadenceError, CadenceProgram, cadence_program, cadences_path, check_cadence,
-                                  china_date, load_cadences)
-from wsas.records.ledger import Entry, entry_of
+from wsas.records.cadence import CadenceError, cadence_program, cadences_path, china_date, load_cadences
 from wsas.schemas import schema_errors
-from wsas.sources import Record
-from wsas.workdays import CalendarRangeError
 
 VECTORS = ROOT / "tests" / "conformance" / "records"
 EXAMPLES = ROOT / "records" / "examples"
@@ -118,55 +114,7 @@ def vector_files() -> list[Path]:
 CASES = [(path, index) for path in vector_files() for index in range(len(load_json_file(path)["cases"]))]
 
 
-def run_vector(vectors: dict, case: dict):
-    ref = case.get("program", vectors["program"])
-    program = cadence_program(ref) if isinstance(ref, str) else CadenceProgram.from_data(ref)
-    items = [entry_of(Record("vector", index + 1, data=entry.encode("utf-8"))) if isinstance(entry, str)
-             else Entry("vector", index + 1, entry) for index, entry in enumerate(case["inspections"])]
-    return check_cadence(program, items, dt.date.fromisoformat(case["from"]), dt.date.fromisoformat(case["to"]),
-                         calendar_days=True if case.get("calendarDays") else None,
-                         weekday_fallback=case.get("weekdayFallback", False), levels=case.get("levels"))
-
-
-def vector_problems(vectors: dict, case: dict) -> list[str]:
-    expected = case["expected"]
-    try:
-        report = run_vector(vectors, case)
-    except CalendarRangeError:
-        return [] if expected.get("error") == "calendar-range" else ["unexpected calendar-range"]
-    if "error" in expected:
-        return [f"expected error {expected['error']}, got a report"]
-    problems = []
-    if (not report.errors) != expected["valid"]:
-        problems.append(f"valid: expected {expected['valid']}, got {not report.errors}")
-    want = Counter((e["record"], e["code"], e["pointer"]) for e in expected["errors"])
-    got = Counter((e.line - 1, e.code, e.pointer) for e in report.errors)
-    problems += [f"expected error {e} not reported" for e in (want - got).elements()]
-    problems += [f"unexpected error {e}" for e in (got - want).elements()]
-    streams = {(s.subject["name"], s.level.id, s.unit): s for s in report.streams}
-    wanted = {}
-    for stream in expected["streams"]:
-        subjects = {key[0] for key in streams} if "subject" not in stream else {stream["subject"]}
-        for subject in subjects:
-            wanted[(subject, stream["level"], stream["unit"])] = stream
-    if set(wanted) != set(streams):
-        problems.append(f"streams: expected {sorted(wanted, key=str)}, got {sorted(streams, key=str)}")
-    for key in set(wanted) & set(streams):
-        stream, got_stream = wanted[key], streams[key]
-        if stream["periods"] != got_stream.judged:
-            problems.append(f"{key} periods: expected {stream['periods']}, got {got_stream.judged}")
-        labels = [m if isinstance(m, str) else m["period"] for m in stream["missed"]]
-        if labels != [m["period"] for m in got_stream.missed]:
-            problems.append(f"{key} missed: expected {labels}, got {[m['period'] for m in got_stream.missed]}")
-        for missed in (m for m in stream["missed"] if isinstance(m, dict)):
-            count = next((m["count"] for m in got_stream.missed if m["period"] == missed["period"]), None)
-            if count != missed["count"]:
-                problems.append(f"{key} {missed['period']} count: expected {missed['count']}, got {count}")
-        if stream["pending"] != got_stream.pending:
-            problems.append(f"{key} pending: expected {stream['pending']}, got {got_stream.pending}")
-    if "fallback" in expected and expected["fallback"] != report.fallback:
-        problems.append(f"fallback: expected {expected['fallback']}, got {report.fallback}")
-    return problems
+vector_problems = case_problems  # the harness's comparison (records_runner)
 
 
 def test_there_are_cadence_vectors():

@@ -32,6 +32,7 @@ COMMANDS = {
     "site": ("手册 / the handbook", "wsas.site.cli:register"),
     "bulletin": ("季度通报 / the quarterly bulletin of a program's results", "wsas.bulletin.cli:register"),
     "records": ("隐患与风险记录 / hazard and risk records", "wsas.records.cli:register"),
+    "conformance": ("一致性测试 / run the conformance suite against an implementation", "wsas.conformance.cli:register"),
 }
 
 
