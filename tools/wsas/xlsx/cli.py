@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import sys
 
-from ..commands import INVALID, OK, UNREADABLE, rubric_failure
+from ..commands import INVALID, OK, UNREADABLE, loaded
 from ..errors import Error, UnreadableError
 from ..output import dumps
-from ..rubrics import RubricError, catalogue_with, load_rubric
+from ..rubrics import catalogue_with, load_rubric
 from . import import_workbook, write_template
 from .report import as_json, as_text, output_paths, save
 
@@ -33,13 +33,9 @@ def run_xlsx_template(args) -> int:
         print(f"wsas xlsx template: 输出文件应以 .xlsx 结尾 / the output file must end in .xlsx: {args.output}",
               file=sys.stderr)
         return UNREADABLE
-    try:
-        rubric = load_rubric(args.rubric)
-    except RubricError as exc:
-        return rubric_failure(exc)
-    except UnreadableError as exc:
-        print(exc.error, file=sys.stderr)
-        return UNREADABLE
+    rubric, failed = loaded(load_rubric, args.rubric)
+    if failed is not None:
+        return failed
     try:
         layout = write_template(rubric, args.output)
     except OSError as exc:
@@ -52,13 +48,9 @@ def run_xlsx_template(args) -> int:
 
 
 def run_xlsx_import(args) -> int:
-    try:
-        catalogue = catalogue_with(args.rubric)
-    except RubricError as exc:
-        return rubric_failure(exc)
-    except UnreadableError as exc:
-        print(exc.error, file=sys.stderr)
-        return UNREADABLE
+    catalogue, failed = loaded(catalogue_with, args.rubric)
+    if failed is not None:
+        return failed
     status, imported_count, taken = OK, 0, set()
     for path in args.files:
         try:
