@@ -28,7 +28,7 @@ def document(session: Session, vectors_digest: str, filters: dict) -> dict:
         "harness": {"name": "wsas", "version": __version__},
         "vectors": {"sha256": vectors_digest, "cases": len(outcomes)},
         "filters": filters,
-        "date": dt.datetime.fromtimestamp(session.started or 0, dt.timezone.utc).isoformat(timespec="seconds"),
+        "date": dt.datetime.fromtimestamp(session.started or 0, dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "command": session.command,
         "implementation": hello.get("implementation"),
         "claims": {"levels": hello.get("levels", []), "ruleKinds": hello.get("ruleKinds")},
