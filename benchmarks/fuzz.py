@@ -131,21 +131,24 @@ def worker(name: str, count: int, seed: int, out: str, timeout: float, progress,
             last_report = time.monotonic()
             queue.put(dict(stats))
 
-    @settings(max_examples=count, database=None, deadline=None, suppress_health_check=list(HealthCheck),
-              phases=[Phase.generate], print_blob=False)
-    @hseed(seed)
-    @given(st.data())
-    def run(data):
-        one(entry.draw(data.draw, ctx))
+    def fuzz(examples: int, from_seed: int):
+        """One hypothesis run of ``examples`` inputs from ``from_seed``."""
+        @settings(max_examples=examples, database=None, deadline=None, suppress_health_check=list(HealthCheck),
+                  phases=[Phase.generate], print_blob=False)
+        @hseed(from_seed)
+        @given(st.data())
+        def run(data):
+            one(entry.draw(data.draw, ctx))
 
-    run()
-    # hypothesis may stop early on a small search space; top up with fresh seeds so the count is met
-    rounds = 0
-    while stats["inputs"] < count and rounds < 20:
-        rounds += 1
-        before = stats["inputs"]
-        hseed(seed + rounds)(settings(max_examples=count - stats["inputs"])(run.hypothesis.inner_test and run))
         run()
+
+    fuzz(count, seed)
+    # hypothesis may stop early on a small search space; top up with fresh seeds so the count is met
+    for rounds in range(1, 21):
+        before = stats["inputs"]
+        if before >= count:
+            break
+        fuzz(count - before, seed + rounds)
         if stats["inputs"] == before:
             break
     os.close(current)

@@ -12,7 +12,7 @@ import calendar
 import re
 
 _DATE = r"(?P<year>[0-9]{4})-(?P<month>[0-9]{2})-(?P<day>[0-9]{2})"
-_TIME = r"T(?P<hour>[0-9]{2}):(?P<minute>[0-9]{2})(?::(?P<second>[0-9]{2}))?(?:\+08:00|Z)?"
+_TIME = r"T(?P<hour>[0-9]{2}):(?P<minute>[0-9]{2})(?::(?P<second>[0-9]{2}))?(?P<zone>\+08:00|Z)?"
 
 # format name → (grammar, the value in Chinese, in English, the shapes it takes)
 FORMATS = {
@@ -38,12 +38,19 @@ def is_calendar_value(format_name: str, text) -> bool:
     match = FORMATS[format_name][0].fullmatch(text)
     if match is None:
         return False
-    fields = {key: int(value) for key, value in match.groupdict().items() if value is not None}
+    groups = match.groupdict()
+    fields = {key: int(value) for key, value in groups.items() if value is not None and key != "zone"}
     month = fields.get("month", 1)
     return (fields["year"] >= 1 and 1 <= month <= 12
             and 1 <= fields.get("quarter", 1) <= 4
             and 1 <= fields.get("day", 1) <= calendar.monthrange(fields["year"], month)[1]
-            and fields.get("hour", 0) <= 23 and fields.get("minute", 0) <= 59 and fields.get("second", 0) <= 59)
+            and fields.get("hour", 0) <= 23 and fields.get("minute", 0) <= 59 and fields.get("second", 0) <= 59
+            and not _after_the_last_china_day(groups.get("zone"), fields))
+
+
+def _after_the_last_china_day(zone, fields) -> bool:
+    """A UTC time from 9999-12-31T16:00Z on falls on 10000-01-01 in China time, which no calendar holds."""
+    return zone == "Z" and (fields["year"], fields["month"], fields["day"]) == (9999, 12, 31) and fields["hour"] >= 16
 
 
 def format_messages(format_name: str, shown: str) -> tuple[str, str]:

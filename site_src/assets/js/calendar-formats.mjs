@@ -3,7 +3,7 @@
 // so every date-like value carries a `format`, asserted here for Ajv.
 
 const DATE = "(?<year>[0-9]{4})-(?<month>[0-9]{2})-(?<day>[0-9]{2})";
-const TIME = "T(?<hour>[0-9]{2}):(?<minute>[0-9]{2})(?::(?<second>[0-9]{2}))?(?:\\+08:00|Z)?";
+const TIME = "T(?<hour>[0-9]{2}):(?<minute>[0-9]{2})(?::(?<second>[0-9]{2}))?(?<zone>\\+08:00|Z)?";
 
 // format name → [grammar, the value in Chinese, in English, the shapes it takes]
 export const FORMATS = {
@@ -36,7 +36,13 @@ export function isCalendarValue(formatName, text) {
   return year >= 1 && month >= 1 && month <= 12
     && field("quarter", 1) >= 1 && field("quarter", 1) <= 4
     && field("day", 1) >= 1 && field("day", 1) <= daysInMonth(year, month)
-    && field("hour", 0) <= 23 && field("minute", 0) <= 59 && field("second", 0) <= 59;
+    && field("hour", 0) <= 23 && field("minute", 0) <= 59 && field("second", 0) <= 59
+    && !afterTheLastChinaDay(match.groups.zone, year, month, field("day", 1), field("hour", 0));
+}
+
+// A UTC time from 9999-12-31T16:00Z on falls on 10000-01-01 in China time, which no calendar holds.
+function afterTheLastChinaDay(zone, year, month, day, hour) {
+  return zone === "Z" && year === 9999 && month === 12 && day === 31 && hour >= 16;
 }
 
 /** The Chinese and English message for a value that fails `formatName`. */

@@ -70,7 +70,7 @@ def parse_when(text: str) -> When | None:
         date = dt.date(int(year), int(month), int(day))
         if hour is None:
             lo = dt.datetime.combine(date, dt.time(0, 0), CHINA)
-            return When(text, lo, lo + dt.timedelta(days=1) - dt.timedelta(microseconds=1))
+            return When(text, lo, dt.datetime.combine(date, dt.time.max, CHINA))
         tz = dt.timezone.utc if zone == "Z" else CHINA
         moment = dt.datetime(date.year, date.month, date.day, int(hour), int(minute), int(second or 0), tzinfo=tz)
     except ValueError:
