@@ -61,10 +61,26 @@ def _is_integer(checker, instance) -> bool:
 
 
 @cache
+def _ecma_regex(pattern: str):
+    import regress
+
+    return regress.Regex(pattern, "u")
+
+
+def _ecma_pattern(validator, pattern, instance, schema):
+    """``pattern`` in the ECMA-262 dialect JSON Schema prescribes (spec/validation.md §1), as Ajv and
+    jsonschema-rs read it: Python's ``re`` lets ``$`` match before a final newline, so "1.1\\n" passed."""
+    from jsonschema.exceptions import ValidationError
+
+    if validator.is_type(instance, "string") and _ecma_regex(pattern).find(instance) is None:
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+@cache
 def _validator_class():
     from jsonschema import Draft202012Validator, validators
 
-    return validators.extend(Draft202012Validator,
+    return validators.extend(Draft202012Validator, validators={"pattern": _ecma_pattern},
                              type_checker=Draft202012Validator.TYPE_CHECKER.redefine("integer", _is_integer))
 
 
