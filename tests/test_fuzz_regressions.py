@@ -84,6 +84,19 @@ def test_lint_of_binary_rubric_reports(tmp_path: Path):
     assert not report.ok and [f.code for f in report.findings] == ["syntax"]
 
 
+# A cited line written 36.0 is an integer to JSON Schema, so the rubric loads, and the citation check then
+# indexed the source's lines with a Decimal (TypeError).
+
+def test_a_line_number_written_as_a_whole_decimal_is_checked(tmp_path: Path):
+    text = (ROOT / "rubrics/lianyungang-2020/enterprise.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "fuzz.yaml"
+    path.write_text(text.replace("source: {lines: [57]}", "source: {lines: [57.0]}", 1)
+                        .replace("source: {lines: [58]}", "source: {lines: [9999.0]}", 1), encoding="utf-8")
+    report = lint_file(path)
+    assert [(f.code, f.pointer) for f in report.findings if f.severity == "error"] == [
+        ("source", "/sections/0/items/1/source/lines")]
+
+
 # A 4 MB YAML file nested 64,000 mappings deep (1,000 levels at a time) took seconds to compose before the
 # depth check ran on the result; the depth is now checked as each mapping or sequence opens.
 

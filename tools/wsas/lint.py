@@ -359,8 +359,8 @@ def citation_findings(data: dict):
         if text is None:
             yield _error("source", f"找不到源文件 {name}", f"source file {name} not found", path + ["file"])
             return
-        for number in ref["lines"]:
-            if number > len(text) or not text[number - 1].strip():
+        for number in ref["lines"]:  # a whole number, maybe written 36.0 (JSON Schema's integer): a Decimal
+            if number > len(text) or not text[int(number) - 1].strip():
                 yield _error("source", f"引用的源文件 {name} 第 {number} 行不存在或为空",
                              f"cited line {number} of {name} is missing or blank", path + ["lines"])
         if len(ref["lines"]) == 2 and ref["lines"][0] > ref["lines"][1]:
