@@ -10,7 +10,8 @@ and oversized xlsx archives.
 Per entry point it prints inputs tried, crashes (exceptions that are not the project's own error
 values) with the number of distinct ones, hangs (an input using more than ``--timeout`` seconds of CPU,
 5 by default, so that a loaded machine does not make hangs; a worker stuck without progress for a minute
-is killed and counted too), the slowest input, the rate and the peak RSS of the worker (and its growth over the
+is killed and counted too), memory blow-ups (an input needing more than ``--memory-mb`` above what the worker
+holds, 1024 MB by default), the slowest input, the rate and the peak RSS of the worker (and its growth over the
 run). Each distinct crash is shrunk and written to ``--out`` (default ``build/fuzz/``) as a
 reproducer file with its traceback next to it; hangs are written there too.
 """
@@ -57,7 +58,16 @@ def signature(exc: BaseException) -> str:
     return f"{type(exc).__name__}@{where}"
 
 
-def worker(name: str, count: int, seed: int, out: str, timeout: float, progress, queue) -> None:
+def _limit_memory(extra_mb: int) -> None:
+    """An input may take ``extra_mb`` of address space above what the worker holds after set-up; past that
+    Python raises MemoryError, counted as a memory blow-up (not a crash of the machine)."""
+    with open("/proc/self/status", encoding="ascii") as status:
+        size_kb = next(int(line.split()[1]) for line in status if line.startswith("VmSize:"))
+    limit = (size_kb * 1024) + extra_mb * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
+def worker(name: str, count: int, seed: int, out: str, timeout: float, memory_mb: int, progress, queue) -> None:
     from hypothesis import HealthCheck, Phase, given, settings
     from hypothesis import seed as hseed
     from hypothesis import strategies as st
@@ -65,11 +75,12 @@ def worker(name: str, count: int, seed: int, out: str, timeout: float, progress,
     entry = BY_NAME[name]
     sys.setrecursionlimit(max(sys.getrecursionlimit(), 1000))
     ctx = entry.setup()
+    _limit_memory(memory_mb)
     signal.signal(signal.SIGPROF, _alarm)
     out_dir = Path(out)
     current = os.open(out_dir / f".current-{name}{entry.suffix}", os.O_RDWR | os.O_CREAT | os.O_TRUNC, 0o644)
-    stats = {"entry": name, "inputs": 0, "crashes": 0, "unique": 0, "mismatches": 0, "hangs": 0, "max_s": 0.0,
-             "busy_s": 0.0, "rss_base": _rss_mb(), "rss_peak": _rss_mb(), "reproducers": [], "done": False}
+    stats = {"entry": name, "inputs": 0, "crashes": 0, "unique": 0, "mismatches": 0, "hangs": 0, "memory": 0,
+             "max_s": 0.0, "busy_s": 0.0, "rss_base": _rss_mb(), "rss_peak": _rss_mb(), "reproducers": [], "done": False}
     seen: dict[str, str] = {}
     last_report = time.monotonic()
 
@@ -107,6 +118,10 @@ def worker(name: str, count: int, seed: int, out: str, timeout: float, progress,
             stats["hangs"] += 1
             if stats["hangs"] <= 20:
                 stats["reproducers"].append(write("hang", data, f"more than {timeout} s\n"))
+        elif isinstance(exc, MemoryError):
+            stats["memory"] += 1
+            if stats["memory"] <= 20:
+                stats["reproducers"].append(write("memory", data, f"more than {memory_mb} MB\n"))
         elif exc is not None:
             stats["crashes"] += 1
             stats["mismatches"] += isinstance(exc, Mismatch)
@@ -117,7 +132,7 @@ def worker(name: str, count: int, seed: int, out: str, timeout: float, progress,
 
                 def same(candidate: bytes) -> bool:
                     found, _ = attempt(candidate)
-                    return found is not None and not isinstance(found, Hang) and signature(found) == key
+                    return found is not None and not isinstance(found, (Hang, MemoryError)) and signature(found) == key
 
                 small = shrink(data, same)
                 found, _ = attempt(small)
@@ -168,8 +183,8 @@ def supervise(names, args) -> list[dict]:
 
     def start(name: str, count: int, seed: int):
         progress = context.Value("q", 0)
-        process = context.Process(target=worker, args=(name, count, seed, args.out, args.timeout, progress, queue),
-                                  daemon=True)
+        process = context.Process(target=worker, daemon=True, args=(name, count, seed, args.out, args.timeout,
+                                                                    args.memory_mb, progress, queue))
         process.start()
         running[name] = {"process": process, "progress": progress, "seen": 0, "since": time.monotonic(),
                          "count": count, "base": latest.get(name, {}).get("inputs", 0)}
@@ -231,13 +246,13 @@ def supervise(names, args) -> list[dict]:
 
 
 def _empty(name: str) -> dict:
-    return {"entry": name, "inputs": 0, "crashes": 0, "unique": 0, "mismatches": 0, "hangs": 0, "max_s": 0.0,
-            "busy_s": 0.0, "rss_base": 0.0, "rss_peak": 0.0, "reproducers": [], "done": False}
+    return {"entry": name, "inputs": 0, "crashes": 0, "unique": 0, "mismatches": 0, "hangs": 0, "memory": 0,
+            "max_s": 0.0, "busy_s": 0.0, "rss_base": 0.0, "rss_peak": 0.0, "reproducers": [], "done": False}
 
 
 def _merge(first: dict, second: dict) -> dict:
     merged = dict(second)
-    for key in ("inputs", "crashes", "unique", "mismatches", "hangs", "busy_s"):
+    for key in ("inputs", "crashes", "unique", "mismatches", "hangs", "memory", "busy_s"):
         merged[key] = first.get(key, 0) + second.get(key, 0)
     for key in ("max_s", "rss_peak"):
         merged[key] = max(first.get(key, 0), second.get(key, 0))
@@ -247,13 +262,13 @@ def _merge(first: dict, second: dict) -> dict:
 
 
 def table(results: list[dict], elapsed: float) -> str:
-    header = ("entry point", "inputs", "crashes", "distinct", "hangs", "max s/input", "inputs/s", "peak RSS MB",
-              "RSS growth MB")
+    header = ("entry point", "inputs", "crashes", "distinct", "hangs", "memory", "max s/input", "inputs/s",
+              "peak RSS MB", "RSS growth MB")
     rows = [header]
     for r in results:
         rate = r["inputs"] / r["busy_s"] if r.get("busy_s") else 0
         rows.append((r["entry"], str(r["inputs"]), str(r["crashes"]), str(r["unique"]), str(r["hangs"]),
-                     f"{r['max_s']:.2f}", f"{rate:.0f}", f"{r['rss_peak']:.0f}",
+                     str(r.get("memory", 0)), f"{r['max_s']:.2f}", f"{rate:.0f}", f"{r['rss_peak']:.0f}",
                      f"{r['rss_peak'] - r['rss_base']:.0f}"))
     widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
     lines = ["  ".join(cell.ljust(w) if i == 0 else cell.rjust(w) for i, (cell, w) in enumerate(zip(row, widths)))
@@ -273,6 +288,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1),
                         help="entry points fuzzed at once (default 2)")
     parser.add_argument("--timeout", type=float, default=5.0, help="seconds after which an input is a hang")
+    parser.add_argument("--memory-mb", type=int, default=1024,
+                        help="memory an input may take above the worker's own before it is a blow-up (default 1024)")
     args = parser.parse_args(argv)
     names = args.entry or [e.name for e in ENTRIES]
     Path(args.out).mkdir(parents=True, exist_ok=True)
@@ -290,7 +307,7 @@ def main(argv: list[str] | None = None) -> int:
     for name in names:
         leftover = Path(args.out) / f".current-{name}{BY_NAME[name].suffix}"
         leftover.unlink(missing_ok=True)
-    bad = sum(r["crashes"] + r["hangs"] for r in results) + sum(1 for r in results if r.get("error"))
+    bad = sum(r["crashes"] + r["hangs"] + r.get("memory", 0) for r in results) + sum(1 for r in results if r.get("error"))
     return 1 if bad else 0
 
 
