@@ -84,6 +84,41 @@ def test_rule_programs_are_published():
             assert set(rule["appliesTo"]) <= published, rule["id"]
 
 
+def test_plan_fields_are_the_plan_members_of_the_schema_and_each_is_cited():
+    plan = load_schema("hazard")["properties"]["plan"]
+    assert [f["pointer"] for f in RULES.data["planFields"]] == [f"/plan/{name}" for name in plan["properties"]]
+    declared = {ref["id"] for ref in RULES.data["references"]}
+    for field in RULES.data["planFields"]:
+        assert all("lines" in ref or ref["reference"] in declared for ref in field["source"]), field["pointer"]
+    assert "解读" not in json.dumps(plan, ensure_ascii=False)  # no reading of 五到位 (004:36 lists nothing)
+    assert "plan" not in plan.get("required", []) and "required" not in plan
+
+
+def test_acceptance_is_a_step_of_xinzhou_only():
+    accepted = RULES.states["accepted"]
+    assert accepted["requiredFor"] == ["xinzhou-2020"]
+    assert RULES.rule("acceptance-before-close")["appliesTo"] == ["xinzhou-2020"]
+    assert all("requiredFor" not in state for key, state in RULES.states.items() if key != "accepted")
+    closed = [pointer for pointer, _ in RULES.requirements("closed")]
+    assert "/acceptance/by" not in closed and "/rectification/completedAt" in closed
+    assert "/acceptance/by" in [pointer for pointer, _ in RULES.requirements("closed", "xinzhou-2020")]
+    assert "/acceptance/by" in [pointer for pointer, _ in RULES.requirements("closed", None, {"accepted"})]
+    skip = RULES.transitions[("awaiting-acceptance", "closed")]
+    assert RULES.skipped_required(skip, "xinzhou-2020") == ["accepted"]
+    assert RULES.skipped_required(skip, "lianyungang-2020") == [] == RULES.skipped_required(skip, None)
+
+
+def test_a_transition_may_only_skip_a_state_some_programs_do_not_require(tmp_path):
+    data = copy.deepcopy(RULES.data)
+    skip = next(index for index, t in enumerate(data["transitions"]) if "skips" in t)
+    data["transitions"][skip]["skips"] = ["rectifying"]
+    path = tmp_path / "rules.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(RulesError) as caught:
+        read_rules(path)
+    assert [(e.code, e.pointer) for e in caught.value.errors] == [("bad-skip", f"/transitions/{skip}/skips/0")]
+
+
 def test_broken_rules_are_refused(tmp_path):
     data = copy.deepcopy(RULES.data)
     data["transitions"][0]["to"] = "nowhere"
@@ -271,6 +306,7 @@ def _example(name: str) -> dict:
 def test_text_report_locates_every_problem(tmp_path, capsys):
     bad = _example("H-2024-002")
     bad["state"] = "closed"
+    bad["program"] = "xinzhou-2020"  # the one program that requires acceptance before closing (erratum E6)
     ledger = _write_jsonl(tmp_path / "ledger.jsonl", [_example("H-2024-001"), bad])
     status, out, _ = run(capsys, "check", ledger, "--as-of", AS_OF)
     assert status == 1

@@ -178,6 +178,19 @@ test("the chosen state's checklist: cumulative, waived on the spot, conditions",
   assert.deepEqual(stateChecklist(bare, rules, "no-such-state"), []);
 });
 
+test("the checklist of 销号 asks for the acceptance only where the program requires it (erratum E6)", () => {
+  const closed = { id: "H", subject: { name: "企业" }, name: "n", level: "general", state: "closed",
+    history: [{ state: "registered" }, { state: "rectifying" }, { state: "awaiting-acceptance" }, { state: "closed" }] };
+  const pointers = (program) => stateChecklist(closed, rules, "closed", program).map((i) => i.pointer);
+  assert.ok(!pointers(null).includes("/acceptance/by"));
+  assert.ok(!pointers("lianyungang-2020").includes("/acceptance/by"));
+  assert.ok(pointers("xinzhou-2020").includes("/acceptance/by"));
+  assert.ok(pointers(null).includes("/rectification/completedAt") && pointers(null).includes("/closed/at"));
+  // a history that went through 已验收 brings that state's requirements back for every program
+  const accepted = { ...closed, history: [...closed.history.slice(0, 3), { state: "accepted" }, { state: "closed" }] };
+  assert.ok(stateChecklist(accepted, rules, "closed", null).some((i) => i.pointer === "/acceptance/comment"));
+});
+
 test("times: real days only, a date alone spans the day, Z is shifted to China time", () => {
   assert.equal(parseWhen("2024-02-30"), null);
   assert.equal(parseWhen("2024-06-01T24:00"), null);

@@ -38,8 +38,9 @@ import {
 
 const DRAFT_KEY = "wsas-hazard-draft:v1";
 const NOTES = {
-  plan: "重大隐患填写：主要负责人组织制定并实施的治理方案（000:65）；惠济「五到位」按措施、资金、期限、责任人、应急预案检查（勘误 E2）。",
+  plan: "重大隐患的治理方案：连云港方案要求主要负责人组织制定并实施（000:65），只检查有没有方案；各栏目取自《安全生产事故隐患排查治理暂行规定》第十五条（外部出处），都可不填（勘误 E2）。",
   supervision: "重大隐患挂牌督办（002:39），适用 xinzhou-2020。",
+  acceptance: "验收销号（002:59）只适用于 xinzhou-2020：该方案的隐患须经「已验收」才能销号；其他方案可在整改完成后直接销号（勘误 E6）。",
   history: "每次状态变化一行，按时间先后；第一行为「登记」，最后一行的状态应与当前状态相同。",
   attachments: "照片、整改报告等；位置写相对路径（如 attachments/H-2024-001/photo.jpg）或网址。",
 };
@@ -488,7 +489,8 @@ class HazardForm extends FormBase {
     // the chosen state's requirements: listed in the panel and marked on the fields
     const state = typeof record.state === "string" && this.rules.states.some((s) => s.id === record.state)
       ? record.state : null;
-    const checklist = state ? stateChecklist(record, this.rules, state) : [];
+    const program = typeof record.program === "string" ? record.program : null;
+    const checklist = state ? stateChecklist(record, this.rules, state, program) : [];
     const stateLabel = state ? labelOf(this.rules, "states", state) : "";
     const marked = new Map();   // slot → status
     for (const item of checklist) {

@@ -29,7 +29,7 @@ export const SECTIONS = [
     { pointer: "/source", kind: "select", options: "hazardSources" },
     { pointer: "/name", kind: "text", wide: true },
     { pointer: "/type", kind: "text", placeholder: "自由填写，如 电气安全" },
-    { pointer: "/program", kind: "select", options: "programs", hint: "按哪个方案的规则检查（不过夜、五到位、挂牌督办等）" },
+    { pointer: "/program", kind: "select", options: "programs", hint: "按哪个方案的规则检查（不过夜、治理方案、挂牌督办、验收销号等）" },
     { pointer: "/description", kind: "textarea", wide: true },
   ] },
   { id: "subject", pointer: "/subject", fields: [
@@ -212,12 +212,34 @@ function stateIndex(rules, state) {
   return rules.states.findIndex((s) => s.id === state);
 }
 
-/** [{pointer, unless, owner}] a record in `state` must have: its own and every earlier state's (cumulative). */
-export function requirements(rules, state) {
+/** Whether records of `program` must pass through `state` (its `requiredFor`; every program when absent). */
+export function mandatory(rules, state, program) {
+  const entry = rules.states.find((s) => s.id === state);
+  const targets = entry ? entry.requiredFor : undefined;
+  return !Array.isArray(targets) || targets.includes(program);
+}
+
+/** The states a record's history went through (an optional state counts only then, erratum E6). */
+export function passedStates(document) {
+  return new Set((Array.isArray(document && document.history) ? document.history : [])
+    .map((item) => item && item.state));
+}
+
+/** The main-line states up to `state` whose requirements count: itself, the mandatory ones, the ones passed. */
+function line(rules, state, program, passed) {
   const index = stateIndex(rules, state);
   if (index < 0) return [];
+  return rules.states.slice(0, index + 1).filter((entry) =>
+    entry.id === state || passed.has(entry.id) || mandatory(rules, entry.id, program));
+}
+
+/**
+ * [{pointer, unless, owner}] a record in `state` must have: its own and those of the earlier main-line states
+ * that count for `program` and the states the history `passed` (cumulative).
+ */
+export function requirements(rules, state, program = null, passed = new Set()) {
   const found = [];
-  for (const entry of rules.states.slice(0, index + 1)) {
+  for (const entry of line(rules, state, program, passed)) {
     for (const requirement of entry.requires || []) {
       if (typeof requirement === "string") found.push({ pointer: requirement, unless: null, owner: entry.id });
       else found.push({ pointer: requirement.pointer, unless: requirement.unless, owner: entry.id });
@@ -226,11 +248,9 @@ export function requirements(rules, state) {
   return found;
 }
 
-/** [{owner, pointer, equals}] the conditions a record in `state` must meet (cumulative). */
-export function conditions(rules, state) {
-  const index = stateIndex(rules, state);
-  if (index < 0) return [];
-  return rules.states.slice(0, index + 1).flatMap((entry) =>
+/** [{owner, pointer, equals}] the conditions a record in `state` must meet (cumulative like the requirements). */
+export function conditions(rules, state, program = null, passed = new Set()) {
+  return line(rules, state, program, passed).flatMap((entry) =>
     (entry.conditions || []).map((condition) => ({ owner: entry.id, ...condition })));
 }
 
@@ -238,12 +258,13 @@ export function conditions(rules, state) {
  * What the chosen state asks of the record, for the form's panel: every requirement and
  * condition with `status` "ok" | "missing" | "waived" (an `unless` holds) | "wrong" (a condition fails).
  */
-export function stateChecklist(document, rules, state) {
-  const items = requirements(rules, state).map((r) => ({
+export function stateChecklist(document, rules, state, program = null) {
+  const passed = passedStates(document);
+  const items = requirements(rules, state, program, passed).map((r) => ({
     ...r, kind: "requires",
     status: present(document, r.pointer) ? "ok" : r.unless && holds(document, r.unless) ? "waived" : "missing",
   }));
-  for (const condition of conditions(rules, state)) {
+  for (const condition of conditions(rules, state, program, passed)) {
     items.push({ ...condition, kind: "condition",
       status: holds(document, condition) ? "ok" : present(document, condition.pointer) ? "wrong" : "missing" });
   }
@@ -354,10 +375,10 @@ export function evaluate(document, rules, program, asOf) {
       out.findings.push(...found);
     }
   }
-  const missing = missingForState(document, rules, state, covered);
+  const missing = missingForState(document, rules, state, covered, program);
   out.errors.push(...missing);
   missing.forEach((e) => covered.add(e.pointer));
-  out.errors.push(...historyErrors(document, rules, times, covered));
+  out.errors.push(...historyErrors(document, rules, program, times, covered));
   out.errors.push(...dateOrderErrors(document, rules, times));
   return out;
 }
@@ -375,15 +396,16 @@ function collectTimes(document) {
 }
 
 /** missing-for-state: the cumulative requirements and conditions of `state` (pointers in `covered` skipped). */
-export function missingForState(document, rules, state, covered = new Set()) {
+export function missingForState(document, rules, state, covered = new Set(), program = null) {
   const label = labelOf(rules, "states", state);
+  const passed = passedStates(document);
   const errors = [];
-  for (const { pointer, unless } of requirements(rules, state)) {
+  for (const { pointer, unless } of requirements(rules, state, program, passed)) {
     if (covered.has(pointer) || present(document, pointer) || (unless && holds(document, unless))) continue;
     errors.push(error("missing-for-state", `状态「${label}」必须填写 ${pointer}`, `state ${state} requires ${pointer}`, pointer));
   }
   const reported = new Set(errors.map((e) => e.pointer));
-  for (const condition of conditions(rules, state)) {
+  for (const condition of conditions(rules, state, program, passed)) {
     const pointer = condition.pointer;
     if (covered.has(pointer) || reported.has(pointer) || holds(document, condition)) continue;
     const value = shown(condition.equals);
@@ -393,7 +415,7 @@ export function missingForState(document, rules, state, covered = new Set()) {
   return errors;
 }
 
-function historyErrors(document, rules, times, covered) {
+function historyErrors(document, rules, program, times, covered) {
   const history = document.history || [];
   const errors = [];
   if (!history.length) return errors;
@@ -406,9 +428,14 @@ function historyErrors(document, rules, times, covered) {
     const from = history[index - 1].state;
     const to = history[index].state;
     const transition = rules.transitions.find((t) => t.from === from && t.to === to);
+    const skipped = transition ? (transition.skips || []).filter((s) => mandatory(rules, s, program)) : [];
     if (!transition) {
       errors.push(error("bad-transition", `不允许的状态转换：${from} → ${to}`, `transition ${from} → ${to} is not allowed`,
         `/history/${index}/state`));
+    } else if (skipped.length) {
+      const names = skipped.map((s) => `「${labelOf(rules, "states", s)}」`).join("、");
+      errors.push(error("bad-transition", `方案 ${program} 的隐患必须经过${names}，不能 ${from} → ${to}`,
+        `program ${program} requires ${skipped.join(", ")}: ${from} → ${to} is not allowed`, `/history/${index}/state`));
     } else {
       taken.push([index, transition]);
     }

@@ -28,7 +28,7 @@ def register(records) -> None:
 
     check = sub.add_parser("check", help="检查隐患台账 / check hazard ledgers",
                            description="按 hazard.json 和 records/rules.yaml 检查隐患记录：形状、状态转换、各状态必备字段、"
-                                       "时间先后、方案规则（逾期、不过夜、五到位、挂牌督办、验收销号）。")
+                                       "时间先后、方案规则（逾期、不过夜、重大隐患治理方案、挂牌督办、验收销号，各按适用的方案）。")
     check.add_argument("ledgers", nargs="+", metavar="LEDGER",
                        help="台账：JSON Lines 文件（每行一条）、一患一档的 .json 目录，或 -（标准输入）；可给多个")
     _common(check)

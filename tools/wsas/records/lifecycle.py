@@ -47,10 +47,10 @@ def evaluate(document: dict, rules: Rules, program: str | None, as_of: dt.date) 
             covered.update(error.pointer for error in found)
         else:
             out.findings.extend(found)
-    missing = _missing_for_state(document, rules, state, covered)
+    missing = _missing_for_state(document, rules, state, program, covered)
     out.errors.extend(missing)
     covered.update(error.pointer for error in missing)
-    out.errors.extend(_history(document, rules, times, covered))
+    out.errors.extend(_history(document, rules, program, times, covered))
     out.errors.extend(_date_order(document, rules, times))
     return out
 
@@ -80,16 +80,23 @@ def deadline_of(document: dict, times: dict[str, When]) -> tuple[str, dt.date] |
 
 # --------------------------------------------------------------------------- state requirements
 
-def _missing_for_state(document: dict, rules: Rules, state: str, covered: set[str]) -> list[Error]:
+def passed_states(document: dict) -> set[str]:
+    """The states the record's history went through (an optional state counts only then, erratum E6)."""
+    return {item["state"] for item in document.get("history") or []}
+
+
+def _missing_for_state(document: dict, rules: Rules, state: str, program: str | None,
+                       covered: set[str]) -> list[Error]:
     label = rules.states[state]["label"]
+    passed = passed_states(document)
     errors = []
-    for pointer, unless in rules.requirements(state):
+    for pointer, unless in rules.requirements(state, program, passed):
         if pointer in covered or present(document, pointer) or (unless is not None and holds(document, unless)):
             continue
         errors.append(Error("missing-for-state", f"状态「{label}」必须填写 {pointer}",
                             f"state {state} requires {pointer}", pointer))
     reported = {error.pointer for error in errors}
-    for owner, condition in rules.conditions(state):
+    for owner, condition in rules.conditions(state, program, passed):
         pointer = condition["pointer"]
         if pointer in covered or pointer in reported or holds(document, condition):
             continue
@@ -105,7 +112,8 @@ def _shown(value) -> str:
 
 # --------------------------------------------------------------------------- history
 
-def _history(document: dict, rules: Rules, times: dict[str, When], covered: set[str]) -> list[Error]:
+def _history(document: dict, rules: Rules, program: str | None, times: dict[str, When],
+             covered: set[str]) -> list[Error]:
     history = document.get("history") or []
     errors = []
     if not history:
@@ -119,9 +127,15 @@ def _history(document: dict, rules: Rules, times: dict[str, When], covered: set[
     for index in range(1, len(history)):
         before, after = history[index - 1]["state"], history[index]["state"]
         transition = rules.transitions.get((before, after))
+        skipped = rules.skipped_required(transition, program) if transition is not None else []
         if transition is None:
             errors.append(Error("bad-transition", f"不允许的状态转换：{before} → {after}",
                                 f"transition {before} → {after} is not allowed", f"/history/{index}/state"))
+        elif skipped:
+            names = "、".join(f"「{rules.label('states', state)}」" for state in skipped)
+            errors.append(Error("bad-transition", f"方案 {program} 的隐患必须经过{names}，不能 {before} → {after}",
+                                f"program {program} requires {', '.join(skipped)}: {before} → {after} is not allowed",
+                                f"/history/{index}/state"))
         else:
             taken.append((index, transition))
         earlier, later = times.get(f"/history/{index - 1}/at"), times.get(f"/history/{index}/at")

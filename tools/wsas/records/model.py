@@ -152,11 +152,23 @@ class Rules:
     def date_order(self) -> list[dict]:
         return self.data.get("dateOrder", [])
 
-    def requirements(self, state: str) -> list[tuple[str, dict]]:
+    def mandatory(self, state: str, program: str | None) -> bool:
+        """Whether records of ``program`` must pass through ``state``: its ``requiredFor`` names the program, or it
+        has none (a step of every program). ``accepted`` is required for xinzhou-2020 only (erratum E6)."""
+        targets = self.states[state].get("requiredFor")
+        return targets is None or program in targets
+
+    def _line(self, state: str, program: str | None, passed) -> list[dict]:
+        """The main-line states up to ``state`` whose requirements a record in ``state`` must meet: ``state``
+        itself, every state mandatory for ``program``, and the optional ones its history ``passed`` through."""
+        return [entry for entry in self.data["states"][: self.order[state] + 1]
+                if entry["id"] == state or entry["id"] in passed or self.mandatory(entry["id"], program)]
+
+    def requirements(self, state: str, program: str | None = None, passed=()) -> list[tuple[str, dict]]:
         """``(pointer, unless-condition or None)`` a record in ``state`` must have (cumulative: its own
-        requirements and those of every earlier state of the main line)."""
+        requirements and those of the earlier main-line states that count, see :meth:`_line`)."""
         found = []
-        for entry in self.data["states"][: self.order[state] + 1]:
+        for entry in self._line(state, program, passed):
             for requirement in entry.get("requires", []):
                 if isinstance(requirement, str):
                     found.append((requirement, None))
@@ -164,10 +176,14 @@ class Rules:
                     found.append((requirement["pointer"], requirement["unless"]))
         return found
 
-    def conditions(self, state: str) -> list[tuple[str, dict]]:
+    def conditions(self, state: str, program: str | None = None, passed=()) -> list[tuple[str, dict]]:
         """``(state id, condition)`` that must hold in ``state`` (cumulative like the requirements)."""
-        return [(entry["id"], condition) for entry in self.data["states"][: self.order[state] + 1]
+        return [(entry["id"], condition) for entry in self._line(state, program, passed)
                 for condition in entry.get("conditions", [])]
+
+    def skipped_required(self, transition: dict, program: str | None) -> list[str]:
+        """The states ``transition`` bypasses (``skips``) that records of ``program`` must pass through."""
+        return [state for state in transition.get("skips", []) if self.mandatory(state, program)]
 
     def is_open(self, state: str) -> bool:
         return self.states[state]["open"]
@@ -218,6 +234,14 @@ def _consistency(data: dict, path: str) -> list[Error]:
     for index, transition in enumerate(data["transitions"]):
         check(transition["from"], f"/transitions/{index}/from")
         check(transition["to"], f"/transitions/{index}/to")
+        for position, state in enumerate(transition.get("skips", [])):
+            where = f"/transitions/{index}/skips/{position}"
+            check(state, where)
+            entry = next((s for s in data["states"] if s["id"] == state), None)
+            if entry is not None and "requiredFor" not in entry:
+                errors.append(Error("bad-skip", f"转换跳过的状态「{state}」对所有方案都是必经状态（没有 requiredFor）",
+                                    f"the transition skips {state!r}, which every program requires (no requiredFor)",
+                                    where, path))
     for index, rule in enumerate(data["rules"]):
         if "fromState" in rule:
             check(rule["fromState"], f"/rules/{index}/fromState")

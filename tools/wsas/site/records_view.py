@@ -174,16 +174,21 @@ def lifecycle(rules: dict) -> dict:
         return {"pointer": entry["pointer"], "label": pointer_label(entry["pointer"], schema),
                 "unless": entry["unless"]}
 
-    states, cumulative = [], []
+    states, cumulative, inherited = [], [], []
     for state in rules["states"]:
         own = [req(r) for r in state.get("requires", [])]
-        cumulative = cumulative + own
         conditions = [dict(c, label=pointer_label(c["pointer"], schema)) for c in state.get("conditions", [])]
-        states.append({**state, "own": own, "all": list(cumulative), "conditionsShown": conditions,
-                       "cited": citations(state["source"])})
+        states.append({**state, "own": own, "all": cumulative + own, "conditionsShown": conditions,
+                       "conditionsAll": inherited + conditions, "cited": citations(state["source"])})
+        # a state required for some programs only passes its fields on with that said (erratum E6)
+        note = _optional_note(state)
+        cumulative = cumulative + [dict(r, note=note) for r in own]
+        inherited = inherited + [dict(c, note=note) for c in conditions]
     labels = {s["id"]: s["label"] for s in rules["states"]}
     transitions = [{**t, "fromLabel": labels[t["from"]], "toLabel": labels[t["to"]], "cited": citations(t["source"]),
-                    "requiresShown": [req(p) for p in t.get("requires", [])]} for t in rules["transitions"]]
+                    "requiresShown": [req(p) for p in t.get("requires", [])],
+                    "skipsShown": [{"label": labels[s], "programs": rules_state(rules, s).get("requiredFor", [])}
+                                   for s in t.get("skips", [])]} for t in rules["transitions"]]
     programs = published_programs()
     program_rules = []
     for rule in rules["rules"]:
@@ -211,7 +216,25 @@ def lifecycle(rules: dict) -> dict:
                        inStatesShown=[labels[s] for s in pair.get("inStates", [])])
                   for pair in rules.get("dateOrder", [])]
     return {"states": states, "transitions": transitions, "rules": program_rules, "codes": codes,
-            "dateOrder": date_order}
+            "dateOrder": date_order, "planFields": plan_fields(rules)}
+
+
+def rules_state(rules: dict, state_id: str) -> dict:
+    return next(state for state in rules["states"] if state["id"] == state_id)
+
+
+def _optional_note(state: dict) -> str | None:
+    """How a later state inherits the requirements of a state only some programs require (``requiredFor``)."""
+    if "requiredFor" not in state:
+        return None
+    return f"{'、'.join(state['requiredFor'])} 必须；其他方案只在状态历史经过「{state['label']}」时"
+
+
+def plan_fields(rules: dict) -> list[dict]:
+    """The members of a major-hazard plan with their citations (``planFields``, erratum E2)."""
+    schema = _schema("hazard")
+    return [{**entry, "title": pointer_label(entry["pointer"], schema), "cited": citations(entry["source"])}
+            for entry in rules.get("planFields", [])]
 
 
 def errata_for(rules: dict, page: str) -> list[dict]:
