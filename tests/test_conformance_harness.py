@@ -13,7 +13,7 @@ import pytest
 
 from helpers import ROOT, run_wsas
 from wsas.conformance import protocol
-from wsas.conformance.compare import compare, matches
+from wsas.conformance.compare import compare, matches, unmatched
 from wsas.conformance.suites import default_vectors, load_cases
 from wsas.schemas import schema_errors
 
@@ -208,6 +208,34 @@ def test_error_matching_is_the_spec_rule():
     assert not matches(want, {"pointer": "/responses/7.10", "code": "schema"})
     assert not matches(want, {"pointer": "/responses", "code": "schema"})
     assert not matches(want, {"pointer": "/responses/7.1", "code": "off-step"})
+
+
+def test_one_schema_error_policy_in_every_suite():
+    """Records, cadence and event-log suites match ``schema`` by the same rule as submissions (equal or below,
+    not one to one); every other code one to one with the same pointer and record."""
+    want = [{"record": 1, "code": "schema", "pointer": ""}, {"record": 1, "code": "overdue", "pointer": "/due"}]
+    deeper = [{"record": 1, "code": "schema", "pointer": "/extra"}, {"record": 1, "code": "schema", "pointer": "/x/y"},
+              {"record": 1, "code": "overdue", "pointer": "/due"}]
+    assert unmatched(want, deeper) == ([], [])
+    assert unmatched(want, [{"record": 0, "code": "schema", "pointer": "/extra"}, deeper[2]]) == (
+        [want[0]], [{"record": 0, "code": "schema", "pointer": "/extra"}])
+    twice = [*want, want[1]]
+    assert unmatched(twice, deeper) == ([want[1]], [])  # other codes: one to one
+    assert unmatched(want[1:], [{"record": 1, "code": "overdue", "pointer": "/due/at"}]) == (
+        [want[1]], [{"record": 1, "code": "overdue", "pointer": "/due/at"}])
+    case = next(c for c in CASES if c.kind == "lifecycle" and any(e["code"] == "schema" for e in c.expected["errors"]))
+    wanted = next(e for e in case.expected["errors"] if e["code"] == "schema")
+    records = [{"valid": False, "errors": [], "findings": []} for _ in range(wanted.get("record", 0) + 1)]
+    records[wanted.get("record", 0)]["errors"] = [{"code": "schema", "pointer": wanted["pointer"] + "/deeper"}]
+    others = [e for e in case.expected["errors"] if e["code"] != "schema"]
+    for error in others:
+        while len(records) <= error.get("record", 0):
+            records.append({"valid": False, "errors": [], "findings": []})
+        records[error.get("record", 0)]["errors"].append({"code": error["code"], "pointer": error["pointer"]})
+    for finding in case.expected["findings"]:
+        records[finding.get("record", 0)]["findings"].append({"code": finding["code"], "pointer": finding["pointer"]})
+    differences = compare(case, {"records": records, "summary": case.expected.get("summary") or {}})
+    assert not [d for d in differences if "error" in d.message], differences
 
 
 def test_numbers_compare_as_exact_decimals():

@@ -7,7 +7,6 @@ it is about; an empty list means the case passes. The harness and the project's 
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -112,6 +111,9 @@ def _located(items, path: str, with_record: bool = False) -> list[dict]:
 
 # ---------------------------------------------------------------- rubric validation and scoring
 
+SCHEMA_CODES = frozenset({"schema"})  # where schema validators differ in depth: §3's rule in every suite
+
+
 def matches(expected: dict, reported: dict) -> bool:
     """spec/conformance.md §3: the same code, and the pointer equal to the expected one or below it."""
     return expected["code"] == reported["code"] and (
@@ -175,6 +177,31 @@ def _compare_result(expected: dict, result: dict) -> list[Difference]:
     return found
 
 
+def unmatched(want: list[dict], got: list[dict], keys: tuple = ()) -> tuple[list[dict], list[dict]]:
+    """(expected not reported, reported not expected) for errors or findings that may carry a ``record``
+    (0 when absent) and the ``keys`` an expectation states: ``schema`` errors by §3's rule (the pointer
+    equal or below, not one to one), every other code one to one with the same pointer."""
+    def agree(w: dict, g: dict) -> bool:
+        return w.get("record", 0) == g.get("record", 0) and all(g.get(k) == w[k] for k in keys if k in w)
+
+    schema_got = [g for g in got if g["code"] in SCHEMA_CODES]
+    left = [g for g in got if g["code"] not in SCHEMA_CODES]
+    missing = []
+    for w in want:
+        if w["code"] in SCHEMA_CODES:
+            if not any(agree(w, g) and matches(w, g) for g in schema_got):
+                missing.append(w)
+            continue
+        match = next((g for g in left if agree(w, g) and (g["code"], g["pointer"]) == (w["code"], w["pointer"])), None)
+        if match is None:
+            missing.append(w)
+        else:
+            left.remove(match)
+    stray = [g for g in schema_got if not any(w["code"] in SCHEMA_CODES and agree(w, g) and matches(w, g)
+                                              for w in want)]
+    return missing, left + stray
+
+
 # ---------------------------------------------------------------- workflows
 
 def compare_schedule(expected: dict, output: dict) -> list[Difference]:
@@ -223,19 +250,11 @@ def compare_schedule(expected: dict, output: dict) -> list[Difference]:
 
 
 def compare_event_log(expected: dict, output: dict) -> list[Difference]:
-    """Findings matched one to one by code and pointer, and by ``ref`` and ``period`` where expected."""
+    """Findings matched by code and pointer (:func:`unmatched`), and by ``ref`` and ``period`` where expected."""
     got = _located(_member(output, "findings", "", list, "findings"), "/findings")
-    unmatched = list(got)
-    found = []
-    for want in expected["findings"]:
-        match = next((f for f in unmatched if (f["code"], f["pointer"]) == (want["code"], want["pointer"])
-                      and all(f.get(k) == want[k] for k in ("ref", "period") if k in want)), None)
-        if match is None:
-            found.append(Difference("/findings", "expected finding not reported", want))
-        else:
-            unmatched.remove(match)
-    found += [Difference("/findings", "unexpected finding", got=_finding(f)) for f in unmatched]
-    return found
+    missing, stray = unmatched(expected["findings"], got, keys=("ref", "period"))
+    return ([Difference("/findings", "expected finding not reported", want) for want in missing]
+            + [Difference("/findings", "unexpected finding", got=_finding(f)) for f in stray])
 
 
 def _finding(finding: dict) -> dict:
@@ -245,35 +264,30 @@ def _finding(finding: dict) -> dict:
 # ---------------------------------------------------------------- records
 
 def compare_lifecycle(expected: dict, output: dict) -> list[Difference]:
-    """Errors and findings as multisets of (record, code, pointer); ``summary`` member by member."""
+    """Errors and findings of each record (:func:`unmatched`); ``summary`` member by member."""
     records = _member(output, "records", "", list, "records")
-    got_errors, got_findings, valid = Counter(), Counter(), True
+    got_errors, got_findings, valid = [], [], True
     for index, record in enumerate(records):
         where = f"/records/{index}"
         _expect(isinstance(record, dict), where, "each record must be an object", record)
         valid = _member(record, "valid", where, bool, "valid") and valid
-        got_errors.update((index, e["code"], e["pointer"]) for e in _located(
-            _member(record, "errors", where, list, "errors"), f"{where}/errors"))
-        got_findings.update((index, f["code"], f["pointer"]) for f in _located(
-            _member(record, "findings", where, list, "findings"), f"{where}/findings"))
+        got_errors += [_triple((index, e["code"], e["pointer"])) for e in _located(
+            _member(record, "errors", where, list, "errors"), f"{where}/errors")]
+        got_findings += [_triple((index, f["code"], f["pointer"])) for f in _located(
+            _member(record, "findings", where, list, "findings"), f"{where}/findings")]
     found = []
     if valid != expected["valid"]:
         found.append(Difference("/records", "validity differs", expected["valid"], valid))
-    for kind, want, got in (("error", _triples(expected["errors"]), got_errors),
-                            ("finding", _triples(expected["findings"]), got_findings)):
-        found += [Difference("/records", f"expected {kind} not reported", _triple(item))
-                  for item in (want - got).elements()]
-        found += [Difference("/records", f"unexpected {kind}", got=_triple(item)) for item in (got - want).elements()]
+    for kind, want, got in (("error", expected["errors"], got_errors), ("finding", expected["findings"], got_findings)):
+        missing, stray = unmatched([_triple((w.get("record", 0), w["code"], w["pointer"])) for w in want], got)
+        found += [Difference("/records", f"expected {kind} not reported", item) for item in missing]
+        found += [Difference("/records", f"unexpected {kind}", got=item) for item in stray]
     if expected.get("summary"):
         summary = _member(output, "summary", "", dict, "summary")
         for key, value in expected["summary"].items():
             if summary.get(key) != value:
                 found.append(Difference(f"/summary/{key}", f"summary {key} differs", value, summary.get(key)))
     return found
-
-
-def _triples(items) -> Counter:
-    return Counter((item.get("record", 0), item["code"], item["pointer"]) for item in items)
 
 
 def _triple(item: tuple) -> dict:
@@ -291,10 +305,10 @@ def compare_cadence(expected: dict, output: dict) -> list[Difference]:
     found = []
     if (not errors) != expected["valid"]:
         found.append(Difference("/errors", "validity differs", expected["valid"], not errors))
-    want = Counter((e["record"], e["code"], e["pointer"]) for e in expected["errors"])
-    got = Counter((e["record"], e["code"], e["pointer"]) for e in errors)
-    found += [Difference("/errors", "expected error not reported", _triple(e)) for e in (want - got).elements()]
-    found += [Difference("/errors", "unexpected error", got=_triple(e)) for e in (got - want).elements()]
+    missing, stray = unmatched([_triple((e["record"], e["code"], e["pointer"])) for e in expected["errors"]],
+                               [_triple((e["record"], e["code"], e["pointer"])) for e in errors])
+    found += [Difference("/errors", "expected error not reported", e) for e in missing]
+    found += [Difference("/errors", "unexpected error", got=e) for e in stray]
     streams = {}
     for index, stream in enumerate(_member(output, "streams", "", list, "streams")):
         where = f"/streams/{index}"
