@@ -49,7 +49,7 @@ def test_cadence_table_is_valid_and_cites_the_sources():
         ("team", "daily"), ("workshop", "weekly"), ("plant", "monthly"), ("group-company", "quarterly")]
     assert [(level.id, level.cadence) for level in table["huiji-2017"].levels.values()] == [
         ("team", "daily"), ("department", "weekly"), ("manager", "monthly")]
-    assert data["dayCounting"] == "working-days"
+    assert data["dayCounting"] == "calendar-days"  # the one reading of 日查 (erratum E1)
     assert {e["id"] for e in data["errata"]} == {"E1", "E2", "E3"}
 
 
@@ -150,8 +150,9 @@ def test_complete_example_has_no_missed_period(capsys):
                                   "--from", "2024-01-01", "--to", "2024-03-31")
     assert status == 0 and report["ok"] and report["errors"] == []
     periods = {(s["level"], s["unit"]): s["periods"] for s in report["streams"]}
-    # 2024Q1 has 61 working days (春节 02-10…02-17 off, 02-04 and 02-18 worked), 13 ISO weeks, 3 months, 1 quarter
-    assert periods == {("team", "一班"): 61, ("team", "二班"): 61, ("workshop", "合成车间"): 13, ("plant", None): 3,
+    # 2024Q1 has 91 days — every one a daily period, 春节 and weekends included (erratum E1) —, 13 ISO weeks,
+    # 3 months, 1 quarter
+    assert periods == {("team", "一班"): 91, ("team", "二班"): 91, ("workshop", "合成车间"): 13, ("plant", None): 3,
                        ("group-company", None): 1}
 
 
@@ -160,8 +161,7 @@ def test_missed_example_reports_exactly_the_gaps(capsys):
                                   "--from", "2024-01-01", "--to", "2024-03-31")
     assert status == 1 and report["errors"] == []
     missed = {(s["level"], s["unit"]): [m["period"] for m in s["missed"]] for s in report["streams"]}
-    # 02-04 is a Sunday worked in lieu (调休); 03-16 (Saturday) was inspected but is no period; W07 is the
-    # Spring Festival week, still a weekly period
+    # 02-04 (a Sunday) and 03-15 have no record of 二班; W07, the Spring Festival week, is a weekly period too
     assert missed == {("team", "一班"): [], ("team", "二班"): ["2024-02-04", "2024-03-15"],
                       ("workshop", "合成车间"): ["2024-W07"], ("plant", None): ["2024-02"], ("group-company", None): []}
     assert report["summary"]["missed"] == 4
@@ -171,8 +171,9 @@ def test_missed_example_as_text(capsys):
     status, out, _ = cadence(capsys, "xinzhou-2020", EXAMPLES / "inspections.missed.finding.jsonl",
                              "--from", "2024-01-01", "--to", "2024-03-31")
     assert status == 1
-    assert "二班 班组日查（每日至少 1 次）：应查 61 期，漏查 2 期：2024-02-04、2024-03-15" in out
-    assert "合计：141 条输入，无效 0 条；应查 139 期，漏查 4 期" in out
+    assert "二班 班组日查（每日至少 1 次）：应查 91 期，漏查 2 期：2024-02-04、2024-03-15" in out
+    assert "合计：200 条输入，无效 0 条；应查 199 期，漏查 4 期" in out
+    assert "日查按每个日历日计" in out
 
 
 def test_huiji_example_counts_the_week_begun_before_from(capsys):
@@ -203,11 +204,28 @@ def test_every_example_is_named_by_what_it_shows():
 # ---------------------------------------------------------------- command line
 
 
-def test_calendar_days_option(capsys):
-    status, report = cadence_json(capsys, "xinzhou-2020", EXAMPLES / "inspections.valid.jsonl", "--from", "2024-03-04",
-                                  "--to", "2024-03-10", "--level", "team", "--calendar-days")
-    assert status == 1 and report["dayCounting"] == "calendar-days"
+def test_every_calendar_day_is_a_daily_period_and_no_option_reads_it_otherwise(capsys, tmp_path):
+    lines = [line for line in (EXAMPLES / "inspections.valid.jsonl").read_text(encoding="utf-8").splitlines()
+             if "2024-03-09" not in line and "2024-03-10" not in line]
+    path = tmp_path / "no-weekend.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    status, report = cadence_json(capsys, "xinzhou-2020", path, "--from", "2024-03-04", "--to", "2024-03-10",
+                                  "--level", "team")
+    assert status == 1 and report["dayCounting"] == "calendar-days" and "fallback" not in report
     assert [[m["period"] for m in s["missed"]] for s in report["streams"]] == [["2024-03-09", "2024-03-10"]] * 2
+    for removed in ("--calendar-days", "--weekday-fallback"):
+        with pytest.raises(SystemExit):
+            cadence(capsys, "xinzhou-2020", path, "--from", "2024-03-04", "--to", "2024-03-10", removed)
+
+
+def test_a_table_cannot_count_working_days(capsys, tmp_path):
+    table = load_yaml_file(cadences_path())
+    table["dayCounting"] = "working-days"
+    path = tmp_path / "cadences.json"
+    path.write_text(json.dumps(table, ensure_ascii=False), encoding="utf-8")
+    status, _, err = cadence(capsys, "xinzhou-2020", EXAMPLES / "inspections.valid.jsonl", "--from", "2024-03-04",
+                             "--to", "2024-03-04", "--cadences", path)
+    assert status == 2 and "/dayCounting" in err
 
 
 def test_usage_errors(capsys, tmp_path):
@@ -219,11 +237,10 @@ def test_usage_errors(capsys, tmp_path):
     status, _, err = cadence(capsys, "xinzhou-2020", example, "--from", "2024-01-01", "--to", "2024-01-31",
                              "--level", "department")
     assert status == 2 and "department" in err
-    status, _, err = cadence(capsys, "xinzhou-2020", example, "--from", "2027-01-01", "--to", "2027-01-31")
-    assert status == 2 and "calendar-range" in err
-    status, _, _ = cadence(capsys, "xinzhou-2020", example, "--from", "2027-01-01", "--to", "2027-01-31",
-                           "--weekday-fallback", "--level", "team")
-    assert status == 1  # every working day of January 2027 missed, estimated Monday–Friday
+    # years outside the holiday calendar are checked like any other: daily periods need no calendar
+    status, report = cadence_json(capsys, "xinzhou-2020", example, "--from", "2027-01-01", "--to", "2027-01-31",
+                                  "--level", "team")
+    assert status == 1 and all(s["periods"] == 31 and len(s["missed"]) == 31 for s in report["streams"])
     with pytest.raises(SystemExit):
         cadence(capsys, "xinzhou-2020", example, "--from", "2024-02-30", "--to", "2024-03-01")
 

@@ -8,9 +8,9 @@ semantics are normative in spec/records-cadence-import.md:
 
 * a *stream* is one enterprise × level × unit; its units come from the tasks
   and records of the input (a level with neither is checked as a whole);
-* ``daily`` periods are the statutory working days (``wsas.workdays``) unless
-  calendar days are asked for; ``weekly`` is Monday–Sunday, ``monthly`` and
-  ``quarterly`` are calendar months and quarters (``wsas.deadlines.periods``);
+* ``daily`` periods are every calendar day, rest days and holidays included (erratum E1:
+  the one reading of 「班组日查」「班组日排查」, the same as the programs' schedules); ``weekly`` is
+  Monday–Sunday, ``monthly`` and ``quarterly`` are calendar months and quarters (``wsas.deadlines.periods``);
 * a period is judged when it overlaps [from, to] and ends by ``to``; every
   inspection dated inside it counts; a period ending after ``to`` is pending.
 """
@@ -23,18 +23,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..deadlines import Period, periods
+from ..deadlines import periods
 from ..errors import Error, InputError, UnreadableError
 from ..paths import records_dir
 from ..reading import load_document
 from ..schemas import schema_errors
-from ..workdays import Workdays
 from .ledger import Entry
 
 EVERY = {"daily": "day", "weekly": "week", "monthly": "month", "quarterly": "quarter"}
 CADENCE_LABEL = {"daily": "每日", "weekly": "每周", "monthly": "每月", "quarterly": "每季度"}
 CHINA = dt.timezone(dt.timedelta(hours=8))
-WORKING_DAYS, CALENDAR_DAYS = "working-days", "calendar-days"
+CALENDAR_DAYS = "calendar-days"  # how daily periods are counted: the only way (erratum E1)
 
 
 def cadences_path() -> Path:
@@ -60,16 +59,15 @@ class CadenceProgram:
     id: str
     label: str
     levels: dict[str, Level]
-    day_counting: str
     source: dict
 
     @classmethod
-    def from_data(cls, data: dict, day_counting: str = WORKING_DAYS) -> "CadenceProgram":
+    def from_data(cls, data: dict) -> "CadenceProgram":
         """A program's cadence from its entry of the table (``programCadence`` in cadences.json)."""
         levels = {level["id"]: Level(level["id"], level["label"], level["labelEn"], level["inspection"],
                                      level["cadence"], level["atLeast"], level["source"])
                   for level in data["levels"]}
-        return cls(data["program"], data["label"], levels, day_counting, data["source"])
+        return cls(data["program"], data["label"], levels, data["source"])
 
 
 class CadenceError(Exception):
@@ -100,7 +98,7 @@ def load_cadences(path: str | Path | None = None) -> dict[str, CadenceProgram]:
             if level_id in ids[:position]:
                 errors.append(Error("duplicate-id", f"层级 {level_id} 重复出现", f"level {level_id} appears twice",
                                     f"/programs/{index}/levels/{position}/id", name))
-        found[entry["program"]] = CadenceProgram.from_data(entry, data["dayCounting"])
+        found[entry["program"]] = CadenceProgram.from_data(entry)
     if errors:
         raise CadenceError(errors)
     return found
@@ -167,12 +165,16 @@ class CadenceReport:
     program: CadenceProgram
     start: dt.date
     end: dt.date
-    day_counting: str
     streams: list[Stream]
     errors: list[Error]
     inputs: int
-    fallback: bool = False
     levels: list[str] = field(default_factory=list)  # the levels checked
+
+    @property
+    def fallback(self) -> bool:
+        """Always False: daily periods are calendar days, no holiday calendar is consulted, so nothing is
+        ever estimated (kept for readers of the conformance protocol's ``fallback``)."""
+        return False
 
     @property
     def missed(self) -> int:
@@ -195,8 +197,7 @@ class CadenceReport:
 
     def as_dict(self) -> dict:
         return {"program": self.program.id, "label": self.program.label, "from": self.start.isoformat(),
-                "to": self.end.isoformat(), "dayCounting": self.day_counting, "levels": self.levels,
-                "fallback": self.fallback,
+                "to": self.end.isoformat(), "dayCounting": CALENDAR_DAYS, "levels": self.levels,
                 "ok": self.ok, "errors": [e.as_dict() for e in self.errors],
                 "streams": [s.as_dict() for s in self.streams], "summary": self.summary()}
 
@@ -206,20 +207,16 @@ def _subject_key(subject: dict) -> tuple:
 
 
 def check_cadence(program: CadenceProgram, items: Iterable[Entry], start: dt.date, end: dt.date,
-                  calendar_days: bool | None = None, weekday_fallback: bool = False,
-                  levels: Iterable[str] | None = None) -> CadenceReport:
+                  levels: Iterable[str] | None = None, *, calendar_days=None, weekday_fallback=None) -> CadenceReport:
     """Every missed period of every stream of ``items`` between ``start`` and ``end`` (both included).
 
-    ``calendar_days`` None follows the table's ``dayCounting``; ``levels`` limits the check to those
-    levels (an enterprise without a plant level, say), the others' entries are still validated. Raises
-    :class:`wsas.workdays.CalendarRangeError` when a working day outside the
-    holiday calendar's years must be judged without ``weekday_fallback``.
+    ``levels`` limits the check to those levels (an enterprise without a plant level, say), the others'
+    entries are still validated. ``calendar_days`` and ``weekday_fallback`` are accepted and ignored: they
+    chose between two readings of 日查 that WSAS no longer has (every calendar day is a period, erratum E1).
     """
     if end < start:
         raise ValueError("end before start")
     wanted = list(program.levels) if levels is None else [level for level in program.levels if level in set(levels)]
-    counting = (CALENDAR_DAYS if calendar_days else WORKING_DAYS) if calendar_days is not None \
-        else program.day_counting
     errors: list[tuple[int, Error]] = []  # (input position, error): reported in input order
     streams: dict[tuple, Stream] = {}
     occurrences: dict[str, list[tuple[int, str, int | None, str]]] = {}  # id → (position, file, line, where)
@@ -269,14 +266,12 @@ def check_cadence(program: CadenceProgram, items: Iterable[Entry], start: dt.dat
             if not any(k[0] == subject_key and k[1] == level.id for k in streams):
                 streams[(subject_key, level.id, None)] = Stream(subject, level, None)
 
-    workdays = Workdays(weekday_fallback)
     ordered = sorted(streams.values(), key=lambda s: (_subject_key(s.subject), list(program.levels).index(s.level.id),
                                                       s.unit is not None, s.unit or ""))
     for stream in ordered:
-        _judge(stream, start, end, counting, workdays)
+        _judge(stream, start, end)
     ordered_errors = [error for _, error in sorted(errors, key=lambda pair: pair[0])]
-    return CadenceReport(program, start, end, counting, ordered, ordered_errors, inputs, workdays.fallback_days > 0,
-                         wanted)
+    return CadenceReport(program, start, end, ordered, ordered_errors, inputs, wanted)
 
 
 def _item_errors(item: Entry, program: CadenceProgram) -> tuple[list[Error], bool]:
@@ -313,11 +308,11 @@ def _item_errors(item: Entry, program: CadenceProgram) -> tuple[list[Error], boo
     return found, True
 
 
-def _judge(stream: Stream, start: dt.date, end: dt.date, counting: str, workdays: Workdays) -> None:
+def _judge(stream: Stream, start: dt.date, end: dt.date) -> None:
     level = stream.level
     days = sorted(stream.days)
     stream.days = days
-    for period in _periods(level.cadence, start, end, counting, workdays):
+    for period in periods(EVERY[level.cadence], start, end):
         if period.last > end:
             stream.pending.append(period.label)
             continue
@@ -326,13 +321,6 @@ def _judge(stream: Stream, start: dt.date, end: dt.date, counting: str, workdays
         if count < level.at_least:
             stream.missed.append({"period": period.label, "first": period.first.isoformat(),
                                   "last": period.last.isoformat(), "count": count})
-
-
-def _periods(cadence: str, start: dt.date, end: dt.date, counting: str, workdays: Workdays) -> list[Period]:
-    found = periods(EVERY[cadence], start, end)
-    if cadence == "daily" and counting == WORKING_DAYS:
-        found = [p for p in found if workdays.is_workday(p.first)]
-    return found
 
 
 __all__ = ["CadenceError", "CadenceProgram", "CadenceReport", "Level", "Stream", "cadence_program",

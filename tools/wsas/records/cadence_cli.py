@@ -1,8 +1,8 @@
 """``wsas records cadence PROGRAM INSPECTIONS… --from D --to D``: missed inspection periods.
 
 Exit codes: 0 no period missed and every input valid; 1 a period missed or an
-input invalid; 2 usage, an unknown program or level, a named file that cannot
-be opened, or a working day outside the holiday calendar's years.
+input invalid; 2 usage, an unknown program or level, or a named file that cannot
+be opened. Daily periods are every calendar day (erratum E1): there is no option for another reading.
 """
 
 from __future__ import annotations
@@ -14,10 +14,8 @@ import sys
 from ..commands import INVALID, OK, UNREADABLE
 from ..output import dumps, write_atomic
 from ..sources import named_inputs
-from ..workdays import CalendarRangeError
 from .ledger import read_entries
-from .cadence import (CADENCE_LABEL, CALENDAR_DAYS, CadenceError, CadenceReport, cadence_program, cadences_path,
-                      check_cadence)
+from .cadence import CADENCE_LABEL, CadenceError, CadenceReport, cadence_program, cadences_path, check_cadence
 
 
 
@@ -35,7 +33,9 @@ def _bad_date(text: str):
 def add_cadence_arguments(parser: argparse.ArgumentParser) -> None:
     """The arguments of ``wsas records cadence`` (and its runner as ``run``)."""
     parser.description = ("按方案的排查周期（如「班组日查、车间周查、厂矿月查、集团公司季查」）检查排查记录，报告漏查的周期。"
-                          " Check inspection records against a program's cadence and report the missed periods.")
+                          "日查按每个日历日计，休息日、节假日也是一期（勘误 E1）。"
+                          " Check inspection records against a program's cadence and report the missed periods;"
+                          " every calendar day is a daily period.")
     parser.add_argument("program", metavar="PROGRAM",
                         help="方案标识，见 records/cadences.yaml（xinzhou-2020、huiji-2017）/ program id")
     parser.add_argument("inputs", nargs="+", metavar="INSPECTIONS",
@@ -44,12 +44,8 @@ def add_cadence_arguments(parser: argparse.ArgumentParser) -> None:
                         help="检查范围的第一天（含）/ first day checked")
     parser.add_argument("--to", dest="end", required=True, type=_date, metavar="YYYY-MM-DD",
                         help="检查范围的最后一天（含）；最后一日晚于此日的周期列为未到期 / last day checked")
-    parser.add_argument("--calendar-days", action="store_true",
-                        help="日查按每个日历日计一期（缺省只计法定工作日，勘误 E1）/ every calendar day is a daily period")
     parser.add_argument("--level", action="append", default=None, metavar="LEVEL",
                         help="只检查这一层级（可重复），例如企业不设厂矿时 / check only this level (repeatable)")
-    parser.add_argument("--weekday-fallback", action="store_true",
-                        help="超出节假日历年份时按周一至周五推算工作日（结果中标注）")
     parser.add_argument("--cadences", metavar="FILE",
                         help="另用一份排查周期表（格式见 cadences.json），缺省为 records/cadences.yaml")
     parser.add_argument("--format", choices=["text", "json"], default="text")
@@ -78,13 +74,7 @@ def run_cadence(args) -> int:
     status = OK if found else UNREADABLE
     if not files:
         return UNREADABLE
-    try:
-        report = check_cadence(program, read_entries(files), args.start, args.end,
-                               calendar_days=True if args.calendar_days else None,
-                               weekday_fallback=args.weekday_fallback, levels=args.level)
-    except CalendarRangeError as exc:
-        return usage(f"[calendar-range] {exc.day} 超出节假日历年份，可加 --weekday-fallback 按周一至周五推算，"
-                     f"或 --calendar-days / {exc}")
+    report = check_cadence(program, read_entries(files), args.start, args.end, levels=args.level)
     named = set(args.inputs)
     if any(e.code == "unreadable" and e.line is None and e.file in named for e in report.errors):
         status = UNREADABLE
@@ -105,10 +95,7 @@ def _subject(subject: dict) -> str:
 
 def as_text(report: CadenceReport) -> str:
     program = report.program
-    counting = "日查按每个日历日计" if report.day_counting == CALENDAR_DAYS else "日查按法定工作日计"
-    lines = [f"{program.id} {program.label}：{report.start} 至 {report.end}（{counting}）"]
-    if report.fallback:
-        lines.append("注意：部分日期超出节假日历年份，已按周一至周五为工作日推算。")
+    lines = [f"{program.id} {program.label}：{report.start} 至 {report.end}（日查按每个日历日计，含休息日、节假日）"]
     for error in report.errors:
         lines.append(str(error))
     for stream in report.streams:
