@@ -16,7 +16,7 @@ from .scoring import outcome_of
 from .workdays import CalendarRangeError, Workdays
 
 INPUT_CODES = {"schema", "unknown-program", "unknown-version", "unknown-stage", "unknown-obligation",
-               "unknown-material", "unknown-rubric", "unknown-scale", "unknown-grade", "events-out-of-order",
+               "unknown-quota", "unknown-material", "unknown-rubric", "unknown-scale", "unknown-grade", "events-out-of-order",
                "before-start", "end-before-start", "invalid-date", "calendar-range", "missing-end"}
 
 
@@ -69,6 +69,7 @@ def check_log(log, program: Program, weekday_fallback: bool = False) -> list[Fin
         findings = [*_stages(program, variant, events, dates, completed, deadlines, as_of),
                     *_extensions(program, events, dates, deadlines),
                     *_obligations(program, events, dates, start, end, as_of),
+                    *_quotas(program, events, deadlines, as_of),
                     *_consequences(program, events)]
     except WorkflowError as exc:
         return [_error(exc.code, exc.message, exc.message_en, exc.pointer)]
@@ -109,6 +110,7 @@ def _input_problems(log: dict, program: Program) -> list[Finding]:
         previous = day or previous
         for key, known, code, label in (("stage", program.stages, "unknown-stage", "阶段"),
                                         ("obligation", program.obligations, "unknown-obligation", "周期任务"),
+                                        ("quota", program.quotas, "unknown-quota", "数量要求"),
                                         ("scale", program.grading, "unknown-scale", "分级")):
             if key in event and event[key] not in known:
                 found.append(_error(code, f"方案 {program.id} 没有{label} {event[key]}",
@@ -210,6 +212,31 @@ def _obligations(program, events, dates, start, end, as_of):
                              f"「{obligation['label']}」{period.label} 期间只有 {count} 次，至少应 {cadence['atLeast']} 次",
                              f"{obligation['id']}: {count} in {period.label}, at least {cadence['atLeast']} required",
                              "", obligation["id"], period.label)
+
+
+def _quotas(program, events, deadlines, as_of):
+    """Reported counts against each quota: the last report per quota and subject must meet it;
+    a quota whose due date has passed needs at least one report."""
+    last = {}
+    for index, event in enumerate(events):
+        if event["kind"] == "quota-reported":
+            last[(event["quota"], event.get("subject"))] = index
+    for quota in program.data.get("quotas", []):
+        qid = quota["id"]
+        reports = [index for (reported, _), index in last.items() if reported == qid]
+        for index in sorted(reports):
+            count = events[index]["count"]
+            met = count >= quota["count"] if quota["comparison"] == "at-least" else count == quota["count"]
+            if not met:
+                wanted = ("不少于" if quota["comparison"] == "at-least" else "恰好") + str(quota["count"])
+                wanted_en = ("at least " if quota["comparison"] == "at-least" else "exactly ") + str(quota["count"])
+                whom = f"{events[index]['subject']}：" if "subject" in events[index] else ""
+                yield _error("quota-not-met", f"{whom}「{quota['label']}」报告 {count}，应{wanted}",
+                             f"{qid}: {count} reported, {wanted_en} required", pointer(["events", index]), qid)
+        due = deadlines.entry_due(quota)
+        if not reports and due is not None and due < as_of:
+            yield _error("missing-quota", f"「{quota['label']}」应于 {due} 前完成，截至 {as_of} 没有数量报告",
+                         f"{qid} was due by {due} and no count is reported by {as_of}", "", qid)
 
 
 def _consequences(program, events):

@@ -136,6 +136,15 @@ class Deadlines:
         finally:
             self._computing.discard(stage_id)
 
+    def entry_due(self, node: dict) -> dt.date | None:
+        """A deadline entry's, target's or quota's own deadline; a quota tied to a stage without one
+        is due with that stage."""
+        if "due" in node:
+            return self.due(node["due"])
+        if node.get("stage") in self.program.stages:
+            return self.stage_due(node["stage"])
+        return None
+
     def extension_deadline(self, stage: dict) -> dt.date | None:
         """Last day to request an extension: N working days before the stage's due date."""
         due = self.stage_due(stage["id"])

@@ -25,7 +25,7 @@ def lint_program_file(path) -> Report:
 
 def lint_program(program: Program) -> list[Finding]:
     return [*_unique_ids(program), *_references(program), *_cycles(program), *_errata(program),
-            *citation_findings(program.data)]
+            *_consequence_texts(program), *citation_findings(program.data)]
 
 
 def _error(code, message, message_en, path) -> Finding:
@@ -73,8 +73,9 @@ def _references(program: Program):
         found += _event_refs(stage["due"], known, at + ["due"])
     for key in ("obligations", "deadlines"):
         for index, entry in enumerate(data.get(key, [])):
-            if "role" in entry:
-                found += need(entry["role"], "roles", [key, index, "role"])
+            for member in ("role", "to"):
+                if member in entry:
+                    found += need(entry[member], "roles", [key, index, member])
             if "due" in entry:
                 found += _event_refs(entry["due"], known, [key, index, "due"])
             if entry.get("rubric") and entry["rubric"] not in data.get("rubrics", []):
@@ -112,6 +113,20 @@ def _references(program: Program):
                 found.append(_error("reference", f"评估表结果判定 {when['outcome']} 不存在",
                                     f"rubric outcome {when['outcome']} does not exist", at))
     return found
+
+
+JUDGED_BY_PEOPLE = ("hazard", "rectification")
+
+
+def _consequence_texts(program: Program):
+    """A hazard or rectification condition is judged by the supervising department, not computed:
+    the source's own words must be in the data (``text``)."""
+    for index, consequence in enumerate(program.data.get("consequences", [])):
+        kinds = [k for k in JUDGED_BY_PEOPLE if k in consequence["when"]]
+        if kinds and "text" not in consequence:
+            yield _error("consequence-text", f"结果运用 {consequence['id']} 的条件（{kinds[0]}）由监管部门认定，必须给出原文 text",
+                         f"consequence {consequence['id']} has a {kinds[0]} condition, judged by people: its source text is required",
+                         ["consequences", index])
 
 
 def _event_refs(rule: dict, known: dict, path: list):

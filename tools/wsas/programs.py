@@ -37,6 +37,10 @@ class Program:
         return self._index("obligations")
 
     @cached_property
+    def quotas(self) -> dict:
+        return self._index("quotas")
+
+    @cached_property
     def materials(self) -> dict:
         return self._index("materials")
 

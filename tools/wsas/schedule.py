@@ -49,18 +49,21 @@ def build_schedule(program: Program, start: dt.date, end: dt.date | None = None,
                 role=stage["role"], stage=stage["id"])
     for key, kind in (("deadlines", "deadline"), ("targets", "target"), ("quotas", "quota")):
         for node in program.data.get(key, []):
-            add(kind, node, lambda n=node: _due_of(n, deadlines))
+            add(kind, node, lambda n=node: deadlines.entry_due(n))
 
     first, last = obligation_window(start, end)
     obligations = []
     for obligation in program.data.get("obligations", []):
         cadence = obligation["cadence"]
         occurrences = [{"period": p.label, "due": p.last.isoformat()} for p in periods(cadence["every"], first, last)]
-        obligations.append({
+        entry = {
             "id": obligation["id"], "kind": "obligation", "label": obligation["label"],
-            "role": obligation["role"], "roleLabel": program.roles.get(obligation["role"], {}).get("label", obligation["role"]),
+            "role": obligation["role"], "roleLabel": _role_label(program, obligation["role"]),
             "cadence": cadence, "occurrences": occurrences, "source": obligation["source"],
-        })
+        }
+        if "to" in obligation:
+            entry.update(to=obligation["to"], toLabel=_role_label(program, obligation["to"]))
+        obligations.append(entry)
     entries.sort(key=lambda e: (e["due"] is None, e["due"] or ""))
     return {
         "program": program.id, "programVersion": program.version, "title": program.data["title"],
@@ -71,13 +74,13 @@ def build_schedule(program: Program, start: dt.date, end: dt.date | None = None,
     }
 
 
-def _due_of(node: dict, deadlines: Deadlines) -> dt.date | None:
-    """A node's own deadline; a quota tied to a stage without one is due with that stage."""
-    if "due" in node:
-        return deadlines.due(node["due"])
-    if node.get("stage") in deadlines.program.stages:
-        return deadlines.stage_due(node["stage"])
-    return None
+def _role_label(program: Program, role: str) -> str:
+    return program.roles.get(role, {}).get("label", role)
+
+
+def _to_words(obligation: dict) -> str:
+    """「，报送市…工作组」 when the obligation names whom it reports to."""
+    return f"，报送{obligation['toLabel']}" if "toLabel" in obligation else ""
 
 
 def as_table(schedule: dict) -> str:
@@ -95,7 +98,7 @@ def as_table(schedule: dict) -> str:
         occurrences = obligation["occurrences"]
         span = f"{occurrences[0]['due']} … {occurrences[-1]['due']}（{len(occurrences)} 期）" if occurrences else "—"
         cadence = f"{CADENCE_LABEL[obligation['cadence']['every']]}至少{obligation['cadence']['atLeast']}次"
-        lines.append(f"| {span} | {obligation['label']}（{cadence}） | {obligation['roleLabel']} | 周期任务 |")
+        lines.append(f"| {span} | {obligation['label']}（{cadence}） | {obligation['roleLabel']}{_to_words(obligation)} | 周期任务 |")
     if schedule["fallback"]:
         lines += ["", "注意：部分日期超出节假日历年份，已按周一至周五为工作日推算。"]
     return "\n".join(lines) + "\n"
@@ -129,7 +132,7 @@ def as_ics(schedule: dict) -> bytes:
             rule["bymonthday"] = -1
         event = _all_day(f"{base}-{obligation['id']}", f"{obligation['label']}（{CADENCE_LABEL[every]}）",
                          dt.date.fromisoformat(occurrences[0]["due"]),
-                         f"责任方：{obligation['roleLabel']}；每期至少 {obligation['cadence']['atLeast']} 次")
+                         f"责任方：{obligation['roleLabel']}{_to_words(obligation)}；每期至少 {obligation['cadence']['atLeast']} 次")
         event.add("rrule", vRecur(rule))
         cal.add_component(event)
     return cal.to_ical()

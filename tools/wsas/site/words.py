@@ -152,6 +152,28 @@ def cadence_words(cadence: dict) -> str:
     return f"{CADENCE[cadence['every']]}至少{cadence['atLeast']}次"
 
 
+# Conditions that the supervising department finds from the source's words; WSAS never computes them.
+FOUND_BY_PEOPLE = {
+    "hazard": {"major": "存在重大隐患"},
+    "rectification": {"refused-or-incomplete": "拒不整改或者隐患整改不彻底"},
+}
+
+
+def consequence_condition(when: dict, program=None) -> str:
+    """When a program consequence applies, in words (spec/workflows.md §10.2)."""
+    if "grade" in when:
+        scales = program.grading if program is not None else {}
+        scale = scales.get(when["grade"]["scale"], {})
+        level = next((lv for lv in scale.get("levels", []) if lv["id"] == when["grade"]["level"]), {})
+        return f"{scale.get('label', when['grade']['scale'])}为「{level.get('label', when['grade']['level'])}」"
+    if "outcome" in when:
+        return f"{when['outcome']['rubric']} 的结果判定为 {when['outcome']['outcome']}"
+    for kind, values in FOUND_BY_PEOPLE.items():
+        if kind in when:
+            return f"{values[when[kind]]}（由监管部门按原文认定，WSAS 不自动判断）"
+    raise ValueError(f"unknown consequence condition {when!r}")
+
+
 def quota_words(quota: dict) -> str:
     comparison = "恰好" if quota["comparison"] == "exactly" else "不少于"
     per = f"（每{quota['per']}）" if quota.get("per") else "（合计）"
