@@ -384,7 +384,7 @@ def test_register_adds_every_sub_command():
     for argv in (["records", "check", "x.jsonl"], ["records", "lists", "x.jsonl", "--kind", "risk-list"]):
         assert callable(parser.parse_args(argv).run)
     records = parser._subparsers._group_actions[0].choices["records"]
-    assert set(records._subparsers._group_actions[0].choices) == {"check", "lists", "cadence", "import"}
+    assert set(records._subparsers._group_actions[0].choices) == {"check", "lists", "enterprises", "cadence", "import"}
 
 
 # --------------------------------------------------------------------------- lists

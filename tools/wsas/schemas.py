@@ -23,8 +23,8 @@ if TYPE_CHECKING:
 BASE = "https://wsas.org/schemas/v1/"
 NAMES = ("defs", "rubric", "submission", "result", "conformance", "program", "eventlog",
          "bulletin", "roster",
-         "hazard", "risk", "record-lists", "record-rules", "inspection", "cadences", "code-map", "calendar",
-         "conformance-report")
+         "hazard", "risk", "record-lists", "record-rules", "inspection", "enterprise", "cadences", "code-map",
+         "calendar", "conformance-report")
 RESPONSE_KEYS = ("awarded", "met", "findings", "rate", "triggered", "notApplicable")
 
 

@@ -1,4 +1,5 @@
-"""``wsas records``: check hazard ledgers, build the lists, check inspection cadence, import producer records.
+"""``wsas records``: check hazard ledgers, build the lists, check inspection cadence, import producer records,
+check enterprise base records (一企一档).
 
 Exit codes: 0 clean; 1 a record invalid or a finding; 2 usage error or a named
 file that cannot be opened.
@@ -45,6 +46,14 @@ def register(records) -> None:
                        help="json：每个企业一份 record-lists.json 文档（每行一份）；csv：UTF-8 带 BOM；markdown：表格")
     lists.add_argument("--output", "-o", metavar="FILE", help="写入文件（原子写入），缺省写到标准输出")
     lists.set_defaults(run=run_lists)
+
+    enterprises = sub.add_parser("enterprises", help="检查企业基础档案 / check enterprise base records",
+                                 description="按 enterprise.json 检查企业基础档案（一企一档，004:102）：原文列出的八项必填、"
+                                             "形状、方案，同一台账内编号和统一社会信用代码不得重复。")
+    enterprises.add_argument("ledgers", nargs="+", metavar="LEDGER",
+                             help="台账：JSON Lines 文件（每行一份）、一企一档的 .json 目录，或 -（标准输入）；可给多个")
+    enterprises.add_argument("--format", choices=["text", "json"], default="text")
+    enterprises.set_defaults(run=run_enterprises)
 
     cadence = sub.add_parser("cadence", help="排查周期 / missed inspection periods")
     add_cadence_arguments(cadence)
@@ -122,6 +131,18 @@ def _text(report) -> str:
         if not record.errors and not record.findings and record.entry.line is None:
             lines.append(f"{record.entry.file}: 有效 valid")
     return "".join(line + "\n" for line in lines)
+
+
+def run_enterprises(args) -> int:
+    from .enterprises import as_text, check_enterprise_ledgers
+
+    check = check_enterprise_ledgers(read_ledgers(args.ledgers), _known_programs())
+    for error in check.unopenable:
+        print(f"wsas records enterprises: {error}", file=sys.stderr)
+    sys.stdout.write(dumps(check.as_dict()) + "\n" if args.format == "json" else as_text(check))
+    if check.unopenable:
+        return UNREADABLE
+    return OK if check.ok else INVALID
 
 
 def run_lists(args) -> int:

@@ -38,7 +38,7 @@ PAGES = (
 TEMPLATES = {"index": "records-index.md.j2", "lifecycle": "records-lifecycle.md.j2",
              "risk-levels": "records-risk-levels.md.j2", "lists": "records-lists.md.j2",
              "cadence-import": "records-cadence-import.md.j2", "hazard-form": "hazard-form.md.j2"}
-SCHEMAS = ("hazard", "risk", "record-lists", "record-rules", "inspection", "cadences", "code-map")
+SCHEMAS = ("hazard", "enterprise", "risk", "record-lists", "record-rules", "inspection", "cadences", "code-map")
 
 #: Where each erratum of rules.yaml is shown (by what it affects); the rest go to the lifecycle page.
 ERRATUM_PAGE = {"risk-levels": "risk-levels", "measure-list": "lists"}
@@ -357,6 +357,13 @@ def example_files(files: list[str], rules: dict) -> list[dict]:
             what = "风险点记录（四个等级、四种颜色），用于风险清单、风险管控措施清单"
         elif path.startswith("invalid/hazard."):
             what = (f"有效，但报告发现 {stem[1]}" if name.endswith(".finding.json") else f"无效：报告错误 {stem[1]}")
+        elif path.startswith("enterprises/"):
+            document = load_json_file(records_dir() / "examples" / path)
+            what = f"一企一档：{document['name']}（企业基础档案）"
+        elif path == "enterprises.valid.jsonl":
+            what = "与 enterprises/ 相同的企业基础档案，写成 JSON Lines 台账（每行一份）"
+        elif path.startswith(("invalid/enterprise.", "invalid/enterprises.")):
+            what = f"企业基础档案，无效：报告错误 {stem[1]}"
         elif path.startswith("invalid/ledger."):
             what = f"台账层面的错误：{stem[1]}（其余各行照常检查）"
         elif path.startswith("inspections."):
