@@ -4,7 +4,8 @@
 //
 // writes OUTDIR/wsas-form.js (one IIFE bundle, ES2020, of site_src/assets/js/form.mjs — the
 // rubric forms, with scorer.mjs, validator.mjs, ajv and decimal.js from node_modules — and
-// hazard-form.mjs, the hazard-record form, sharing validator.mjs and ajv) and OUTDIR/wsas-form.css
+// hazard-form.mjs, the hazard-record form, and enterprise-form.mjs, the enterprise-record form, sharing
+// validator.mjs and ajv) and OUTDIR/wsas-form.css
 // (site_src/assets/css/form.css followed by hazard-form.css). Runs offline: esbuild comes from
 // node_modules (`npm ci` in the repository root installs it).
 
@@ -17,7 +18,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, "..");
 const SCRIPTS = join(HERE, "assets", "js");
-const ENTRIES = [join(SCRIPTS, "form.mjs"), join(SCRIPTS, "hazard-form.mjs")];
+const ENTRIES = [join(SCRIPTS, "form.mjs"), join(SCRIPTS, "hazard-form.mjs"), join(SCRIPTS, "enterprise-form.mjs")];
 const STYLES = [join(HERE, "assets", "css", "form.css"), join(HERE, "assets", "css", "hazard-form.css")];
 const JS_NAME = "wsas-form.js";
 const CSS_NAME = "wsas-form.css";
@@ -76,7 +77,7 @@ async function main() {
       legalComments: "inline",
       charset: "utf8",
       logLevel: "warning",
-      banner: { js: "/* WSAS handbook forms — built by site_src/build-assets.mjs from site_src/assets/js/form.mjs and hazard-form.mjs */" },
+      banner: { js: "/* WSAS handbook forms — built by site_src/build-assets.mjs from site_src/assets/js/form.mjs, hazard-form.mjs and enterprise-form.mjs */" },
     });
   } catch (error) {
     // esbuild has already printed the details

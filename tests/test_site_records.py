@@ -194,7 +194,16 @@ def test_the_navigation_lists_the_record_pages(built):
     nav = yaml.safe_load((built / layout.NAV_FILE).read_text(encoding="utf-8"))["nav"]
     section = next(entry["隐患与风险记录"] for entry in nav if "隐患与风险记录" in entry)
     assert [list(item.values())[0] for item in section] == [layout.records_page(name) for name in PAGES]
-    assert [list(item.keys())[0] for item in section][-1] == "隐患登记表"
+    assert [list(item.keys())[0] for item in section][-2:] == ["隐患登记表", "企业基础档案"]
+
+
+def test_the_enterprise_form_page_and_its_schema(built):
+    page = text(built, "enterprise-form")
+    assert 'class="wsas-enterprise-form"' in page and "downloads/records/examples/enterprises/E-2017-001.json" in page
+    assert "004:102" in page and "一企一档" in page
+    assert "企业基础档案" in text(built, "index") and "enterprise-form.md" in text(built, "index")
+    schema_page = (built / layout.schema_page("enterprise")).read_text(encoding="utf-8")
+    assert "threeSimultaneities" in schema_page and "004:102" in schema_page
 
 
 def test_the_home_page_links_the_records_for_staff_and_vendors(built):

@@ -82,7 +82,8 @@ def bulletin_download(program_id: str, period: str, suffix: str) -> str:
 
 
 def records_page(name: str) -> str:
-    """The record pages: ``index``, ``lifecycle``, ``risk-levels``, ``lists``, ``cadence-import``, ``hazard-form``."""
+    """The record pages: ``index``, ``lifecycle``, ``risk-levels``, ``lists``, ``cadence-import``, ``hazard-form``,
+    ``enterprise-form``."""
     return f"records/{name}.md"
 
 

@@ -2,7 +2,7 @@
 
 Pages: the overview, the hazard lifecycle (with the state diagram of
 :mod:`.state_diagram`), the risk levels and their colours, the lists and cards,
-cadence and import, and the fillable hazard-record form. Everything they show
+cadence and import, and the fillable hazard-record and enterprise-record forms. Everything they show
 is read from the published data (``records/rules.yaml``, ``cadences.yaml``,
 ``codes/*.yaml``, the schemas) at build time, so the pages never restate the
 rules differently from the checks. Downloads: the rules, cadences and code
@@ -34,10 +34,12 @@ PAGES = (
     ("lists", "清单与告知卡"),
     ("cadence-import", "排查周期与导入"),
     ("hazard-form", "隐患登记表"),
+    ("enterprise-form", "企业基础档案"),
 )
 TEMPLATES = {"index": "records-index.md.j2", "lifecycle": "records-lifecycle.md.j2",
              "risk-levels": "records-risk-levels.md.j2", "lists": "records-lists.md.j2",
-             "cadence-import": "records-cadence-import.md.j2", "hazard-form": "hazard-form.md.j2"}
+             "cadence-import": "records-cadence-import.md.j2", "hazard-form": "hazard-form.md.j2",
+             "enterprise-form": "enterprise-form.md.j2"}
 SCHEMAS = ("hazard", "enterprise", "risk", "record-lists", "record-rules", "inspection", "cadences", "code-map")
 
 #: Where each erratum of rules.yaml is shown (by what it affects); the rest go to the lifecycle page.
@@ -68,6 +70,7 @@ LIST_INPUT = {"risk-list": "风险点", "measure-list": "风险点", "hazard-lis
 EXAMPLE_AS_OF = "2024-06-30"         # records/examples/README.md: every example is checked on this day
 EXAMPLE_GENERATED_AT = "2024-06-30T09:00:00+08:00"
 HAZARD_EXAMPLE = "hazards/H-2024-005.json"   # the form's 「载入示例」: a major hazard, closed
+ENTERPRISE_EXAMPLE = "enterprises/E-2017-001.json"   # the enterprise form's 「载入示例」
 
 
 # --------------------------------------------------------------------------- downloads
@@ -381,10 +384,10 @@ def example_files(files: list[str], rules: dict) -> list[dict]:
     return shown
 
 
-def form_context() -> dict:
+def form_context(example: str = HAZARD_EXAMPLE) -> dict:
     programs = [{"id": p.id, "title": p.data["title"]} for p in published_programs().values()]
     return {"programs_json": json.dumps(programs, ensure_ascii=False, separators=(",", ":")),
-            "example": HAZARD_EXAMPLE}
+            "example": example}
 
 
 def render_pages(out: Path, render, downloads: dict) -> list[str]:
@@ -405,5 +408,6 @@ def render_pages(out: Path, render, downloads: dict) -> list[str]:
                   "errata": errata_for(rules, "lists")},
         "cadence-import": {"cadences": cadence_data(), "tables": code_tables(rules)},
         "hazard-form": form_context(),
+        "enterprise-form": form_context(ENTERPRISE_EXAMPLE),
     }
     return [render(out, TEMPLATES[name], layout.records_page(name), **common, **context[name]) for name, _ in PAGES]
