@@ -38,6 +38,17 @@ bench: $(STAMP)
 fuzz: $(STAMP)
 	$(BIN)/python benchmarks/fuzz.py $(FUZZ_ARGS)
 
+# The distributables in build/dist (not part of the tests): the Python wheel (harness and reference,
+# with the vectors), the npm package of the JavaScript validator and scorer, and the vendors' kit.
+.PHONY: dist
+dist: $(STAMP) $(NODE_STAMP)
+	mkdir -p build/dist
+	rm -f build/dist/wsas-*.whl build/dist/wsas-js-*.tgz build/dist/wsas-conformance-*.zip
+	$(BIN)/python -m pip wheel --no-deps --quiet . -w build/dist
+	cd packages/wsas-js && npm pack --silent --pack-destination ../../build/dist
+	$(BIN)/python -m wsas.site.vendors_dist build/dist
+	@ls -l build/dist
+
 setup: $(STAMP)
 
 $(STAMP): pyproject.toml
