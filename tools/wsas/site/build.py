@@ -18,6 +18,7 @@ from .copies import copy_pages, copy_spec
 from .downloads import write_downloads
 from .nav import write_nav
 from .pages import render_all
+from .vendors import ReferenceRunError, ReferenceRuns
 
 
 class SiteError(Exception):
@@ -60,18 +61,24 @@ def build_site(out: str | Path = layout.DEFAULT_OUT) -> dict:
     out.parent.mkdir(parents=True, exist_ok=True)
     fresh = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
     fresh.chmod(0o755)  # mkdtemp makes it private; the handbook is not
+    references = None
     try:
+        references = ReferenceRuns()  # the vendors page's results: they run while the rest is written
         (fresh / layout.MARKER).write_text("built by wsas site build; replaced on every build\n", encoding="utf-8")
         downloads = write_downloads(fresh)
-        pages = render_all(fresh, downloads)
         copy_spec(fresh)
-        write_nav(fresh, copy_pages(fresh))
+        guides = copy_pages(fresh)
         try:
             assets = build_assets(fresh)
-        except AssetError as exc:
+            downloads["references"] = references.finish(fresh)
+        except (AssetError, ReferenceRunError) as exc:
             raise SiteError(str(exc)) from None
+        pages = render_all(fresh, downloads)
+        write_nav(fresh, guides)
         _swap(fresh, out)
     except BaseException:
+        if references is not None:
+            references.cancel()
         shutil.rmtree(fresh, ignore_errors=True)
         raise
     return {"out": str(out), "pages": pages, "downloads": downloads, "assets": assets}
