@@ -9,11 +9,17 @@ whatever index pip is configured with), because that is what checks the
 wheel's metadata. Measured here: build ~2 s, venv ~5 s, install ~5 s with a
 warm pip cache, so no offline wheelhouse (``pip download`` + ``--no-index``)
 is worth its extra machinery.
+
+The wheel carries the conformance vectors (``wsas/_data/tests/conformance``), so the installed
+``wsas conformance run`` needs no ``--vectors``; the run here gives the checkout's vectors
+explicitly, as a vendor gives the kit's (about 5 s).
 """
 
 from __future__ import annotations
 
+import json
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -74,7 +80,7 @@ def test_the_wheel_carries_the_data_and_the_licence(wheel):
     dist_info = next(n.split("/")[0] for n in names if n.endswith(".dist-info/METADATA"))
     assert any(n.startswith(f"{dist_info}/") and n.endswith("/LICENSE") or n == f"{dist_info}/LICENSE"
                for n in names), names
-    for folder in ("schemas", "rubrics", "records", "calendar"):
+    for folder in ("schemas", "rubrics", "records", "calendar", "tests/conformance"):
         source = sorted(p.relative_to(REPO / folder).as_posix() for p in (REPO / folder).rglob("*")
                         if p.is_file() and "__pycache__" not in p.parts)
         assert source, folder
@@ -126,6 +132,26 @@ def test_the_installed_commands_work_outside_the_repository(installed, outside):
     assert (outside / "bundle.json").stat().st_size > 0
     where = _run([bin_dir / "python", "-c", "import wsas.paths as p; print(p.data_root())"], cwd=outside, env=env)
     assert Path(where.stdout.strip()).resolve().is_relative_to(bin_dir.parent.resolve()), where.stdout
+
+
+def test_the_installed_harness_passes_the_installed_reference(installed, outside):
+    from wsas.conformance.suites import digest, load_cases
+
+    bin_dir, env = installed
+    where = _run([bin_dir / "python", "-c", "from wsas.conformance.suites import default_vectors as d; print(d())"],
+                 cwd=outside, env=env)
+    assert Path(where.stdout.strip()).resolve().is_relative_to(bin_dir.parent.resolve()), where.stdout + where.stderr
+    vectors = REPO / "tests" / "conformance"
+    report = outside / "report.json"
+    command = f"{shlex.quote(str(bin_dir / 'python'))} -m wsas.conformance.adapter"
+    done = _run([bin_dir / "wsas", "conformance", "run", "--implementation", command, "--vectors", vectors,
+                 "--format", "json", "-o", report], cwd=outside, env=env)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "Traceback" not in done.stderr, done.stderr
+    document = json.loads(report.read_text(encoding="utf-8"))
+    cases, _ = load_cases(vectors)
+    assert document["ok"] and document["totals"] == {"passed": len(cases), "failed": 0, "skipped": 0}
+    assert document["vectors"]["sha256"] == digest(vectors)
 
 
 def test_the_installed_site_build_refuses_clearly(installed, outside):
