@@ -24,6 +24,7 @@ BASE = "https://wsas.org/schemas/v1/"
 NAMES = ("defs", "rubric", "submission", "result", "conformance", "program", "eventlog",
          "bulletin", "roster",
          "hazard", "risk", "record-lists", "record-rules", "inspection", "enterprise", "cadences", "code-map",
+         "conformance-records",
          "calendar", "conformance-report")
 RESPONSE_KEYS = ("awarded", "met", "findings", "rate", "triggered", "notApplicable")
 
