@@ -4,8 +4,10 @@ The kit zip holds every vector, schema and published data file byte for byte, th
 the minimal adapter, and two builds give the same bytes; unzipped, the minimal adapter (standard library
 only, run with no site-packages at all) passes everything it claims through ``wsas conformance run``; its
 hand-written schema layer agrees with every submission vector and its yes-no scoring with the
-reference; the npm package's version and dependencies are tied to the harness and the handbook's.
-Cost: about 8 s (two kit builds, one harness run, the reference on some 240 submissions).
+reference; the vendors page shows what the harness found for the two references, with their reports;
+the npm package's version and dependencies are tied to the harness and the handbook's.
+Cost: about 12 s (two kit builds, two harness runs, the reference on some 240 submissions, one handbook
+build whose reference runs the other handbook tests of the session reuse).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from decimal import Decimal
 
 import pytest
 
-from helpers import ROOT, run_wsas
+from helpers import ROOT, build_docs, run_wsas
 from wsas.conformance import adapter as reference
 from wsas.conformance.compare import compare_submission, matches
 from wsas.conformance.protocol import SPEC_VERSION
@@ -29,8 +31,8 @@ from wsas.conformance.suites import digest, load_cases
 from wsas.output import dumps
 from wsas.programs import published_programs
 from wsas.rubrics import published_catalogue
-from wsas.schemas import NAMES
-from wsas.site import vendors_dist, vendors_kit
+from wsas.schemas import NAMES, schema_errors
+from wsas.site import vendors, vendors_dist, vendors_kit
 
 VECTORS = ROOT / "tests" / "conformance"
 ADAPTER = ROOT / "tools" / "conformance-kit" / "minimal_adapter.py"
@@ -236,6 +238,55 @@ def test_the_minimal_adapter_session_ends_on_stop():
     answers = [json.loads(line) for line in completed.stdout.splitlines()]
     assert [a["type"] for a in answers] == ["hello", "error"]  # nothing after stop
     assert answers[0]["levels"] == ["validator", "scorer"] and answers[0]["ruleKinds"] == ["yes-no"]
+
+
+# ---------------------------------------------------------------- the vendors page
+
+
+def test_the_vendors_page_shows_the_reference_runs_and_the_kit(tmp_path_factory):
+    built = build_docs(tmp_path_factory, "handbook-vendors")
+    page = (built / "vendors.md").read_text(encoding="utf-8")
+    assert f"[{NAME}.zip](downloads/conformance-kit/{NAME}.zip)" in page
+    assert (built / vendors_kit.ADAPTER_DOWNLOAD).read_bytes() == ADAPTER.read_bytes()
+    assert f"`{digest(VECTORS)}`" in page
+    for step in ("第 1 步", "第 2 步", "第 3 步", "第 4 步", "第 5 步"):
+        assert step in page
+    assert "--format html -o report.html" in page and "python -m pip install wsas-*.whl" in page
+    cases, _ = load_cases(VECTORS)
+    for key, command, levels in (("python", "python -m wsas.conformance.adapter", 6),
+                                 ("javascript", "node tools/js/conformance-adapter.mjs", 2)):
+        document = json.loads((built / f"{vendors.REPORTS}/{key}.json").read_text(encoding="utf-8"),
+                              parse_float=Decimal)
+        assert schema_errors(document, "conformance-report") == []
+        assert document["ok"] and document["command"] == command and len(document["claims"]["levels"]) == levels
+        assert document["vectors"] == {"sha256": digest(VECTORS), "cases": len(cases)}
+        [row] = [line for line in page.splitlines() if f"| `{command}` |" in line]
+        for suite in ("scoring", "workflows", "records"):
+            counts = document["suites"][suite]
+            assert f"通过 {counts['passed']}，不通过 {counts['failed']}，跳过 {counts['skipped']}" in row, (suite, row)
+        assert "**通过**" in row and f"({vendors.REPORTS}/{key}.html)" in row
+        assert (built / f"{vendors.REPORTS}/{key}.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+
+
+def test_the_page_figures_are_what_the_harness_found(tmp_path, monkeypatch):
+    """A reference that fails shows as failing: the figures come from the run, whatever it finds."""
+    broken = ROOT / "tests" / "conformance_impls" / "broken.py"
+    for rubric in published_catalogue():  # the published rubrics as the kit holds them
+        target = tmp_path / "rubrics" / f"{rubric.id}.json"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(dumps(rubric.data), encoding="utf-8")
+    monkeypatch.setattr(vendors, "REFERENCES", (
+        vendors.Reference("minimal", "最小适配程序", "python3 minimal_adapter.py",
+                          (sys.executable, str(ADAPTER), "--rubrics", str(tmp_path / "rubrics"))),
+        vendors.Reference("broken", "坏的实现", "python3 broken.py",
+                          (sys.executable, str(broken), "crash-after", "3")),
+    ))
+    monkeypatch.setattr(vendors, "_FINISHED", {})
+    runs = vendors.ReferenceRuns()
+    shown = {row["label"]: row["report"] for row in runs.finish(tmp_path)}
+    assert shown["最小适配程序"]["ok"] and shown["最小适配程序"]["totals"]["failed"] == 0
+    assert not shown["坏的实现"]["ok"] and shown["坏的实现"]["totals"]["failed"] > 0
+    assert json.loads((tmp_path / vendors.REPORTS / "broken.json").read_text())["ok"] is False
 
 
 # ---------------------------------------------------------------- the npm package

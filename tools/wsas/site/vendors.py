@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import shlex
-import shutil
 import sys
 import threading
 from dataclasses import dataclass
@@ -36,19 +35,17 @@ class ReferenceRunError(Exception):
 
 @dataclass(frozen=True)
 class Reference:
-    key: str
+    key: str           # names its report files
     label: str
     command: str       # as a vendor types it in a checkout; the report shows this one
-
-    def argv(self) -> list[str]:
-        if self.key == "python":
-            return [sys.executable, "-m", "wsas.conformance.adapter"]
-        return [shutil.which("node") or "node", str(layout.ROOT / "tools" / "js" / "conformance-adapter.mjs")]
+    argv: tuple        # what is run here
 
 
 REFERENCES = (
-    Reference("python", "参考实现（Python）", "python -m wsas.conformance.adapter"),
-    Reference("javascript", "手册表单（JavaScript）", "node tools/js/conformance-adapter.mjs"),
+    Reference("python", "参考实现（Python）", "python -m wsas.conformance.adapter",
+              (sys.executable, "-m", "wsas.conformance.adapter")),
+    Reference("javascript", "手册表单（JavaScript）", "node tools/js/conformance-adapter.mjs",
+              ("node", str(layout.ROOT / "tools" / "js" / "conformance-adapter.mjs"))),
 )
 
 
@@ -95,7 +92,7 @@ class ReferenceRuns:
 
     def _run(self, reference: Reference) -> None:
         try:
-            self.sessions[reference.key] = harness.run(shlex.join(reference.argv()),
+            self.sessions[reference.key] = harness.run(shlex.join(reference.argv),
                                                        _UntilCancelled(self.cases, self.cancelled))
         except harness.UsageError as exc:
             self.sessions[reference.key] = exc
