@@ -25,7 +25,7 @@ NAMES = ("defs", "rubric", "submission", "result", "conformance", "program", "ev
          "bulletin", "roster",
          "hazard", "risk", "record-lists", "record-rules", "inspection", "enterprise", "cadences", "code-map",
          "conformance-records",
-         "calendar", "conformance-report")
+         "calendar", "conformance-report", "conformance-workflows")
 RESPONSE_KEYS = ("awarded", "met", "findings", "rate", "triggered", "notApplicable")
 
 
