@@ -26,7 +26,7 @@ import pytest
 from helpers import ROOT, build_docs, run_wsas
 from wsas.conformance import adapter as reference
 from wsas.conformance.compare import compare_submission, matches
-from wsas.conformance.protocol import SPEC_VERSION
+from wsas.conformance.protocol import LEVELS, SPEC_VERSION
 from wsas.conformance.suites import digest, load_cases
 from wsas.output import dumps
 from wsas.programs import published_programs
@@ -253,7 +253,7 @@ def test_the_vendors_page_shows_the_reference_runs_and_the_kit(tmp_path_factory)
         assert step in page
     assert "--format html -o report.html" in page and "python -m pip install wsas-*.whl" in page
     cases, _ = load_cases(VECTORS)
-    for key, command, levels in (("python", "python -m wsas.conformance.adapter", 6),
+    for key, command, levels in (("python", "python -m wsas.conformance.adapter", len(LEVELS)),
                                  ("javascript", "node tools/js/conformance-adapter.mjs", 2)):
         document = json.loads((built / f"{vendors.REPORTS}/{key}.json").read_text(encoding="utf-8"),
                               parse_float=Decimal)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from records_runner import ENTERPRISE_VECTORS, enterprise_problems
+from records_runner import ENTERPRISE_VECTORS, case_problems
 from wsas.cli import main
 from wsas.paths import sources_dir
 from wsas.reading import load_json_file
@@ -59,7 +59,7 @@ def test_no_enumeration_is_invented():
                          ids=[case["description"][:40] for case in VECTORS["cases"]])
 def test_enterprise_vector(index):
     case = VECTORS["cases"][index]
-    problems = enterprise_problems(VECTORS, case)
+    problems = case_problems(VECTORS, case)
     assert not problems, case["description"] + "\n" + "\n".join(problems)
 
 

@@ -85,19 +85,26 @@ def answer_cadence(given: dict) -> dict:
     from ..records.cadence import CadenceProgram, cadence_program, check_cadence
     from ..records.ledger import Entry, entry_of
     from ..sources import Record
-    from ..workdays import CalendarRangeError
     ref = given["program"]
     program = cadence_program(ref) if isinstance(ref, str) else CadenceProgram.from_data(ref)
     items = [entry_of(Record("vector", index + 1, data=item.encode("utf-8"))) if isinstance(item, str)
              else Entry("vector", index + 1, item) for index, item in enumerate(given["inspections"])]
-    try:
-        report = check_cadence(program, items, dt.date.fromisoformat(given["from"]), dt.date.fromisoformat(given["to"]),
-                               calendar_days=True if given.get("calendarDays") else None,
-                               weekday_fallback=given.get("weekdayFallback", False), levels=given.get("levels"))
-    except CalendarRangeError:
-        return {"error": "calendar-range"}
+    report = check_cadence(program, items, dt.date.fromisoformat(given["from"]), dt.date.fromisoformat(given["to"]),
+                           levels=given.get("levels"))
     return {"errors": [dict(_located(e), record=e.line - 1) for e in report.errors],
-            "streams": [s.as_dict() for s in report.streams], "fallback": report.fallback}
+            "streams": [s.as_dict() for s in report.streams]}
+
+
+def answer_enterprise(given: dict) -> dict:
+    from ..programs import published_programs
+    from ..records.enterprises import check_enterprise_ledgers
+    from ..records.ledger import Entry, Ledger, entry_of
+    from ..sources import Record
+    entries = [entry_of(Record("vector", index + 1, data=item.encode("utf-8"))) if isinstance(item, str)
+               else Entry("vector", index + 1, item) for index, item in enumerate(given["records"])]
+    check = check_enterprise_ledgers([Ledger("vector", entries)], set(published_programs()))
+    return {"valid": check.ok,
+            "errors": [dict(_located(e), record=e.line - 1) for r in check.records for e in r.errors]}
 
 
 def _located(error) -> dict:
@@ -105,7 +112,7 @@ def _located(error) -> dict:
 
 
 _ANSWERS = {"submission": answer_submission, "schedule": answer_schedule, "event-log": answer_event_log,
-            "lifecycle": answer_lifecycle, "cadence": answer_cadence}
+            "lifecycle": answer_lifecycle, "cadence": answer_cadence, "enterprise": answer_enterprise}
 
 
 def serve(lines, write) -> int:

@@ -295,12 +295,6 @@ def _triple(item: tuple) -> dict:
 
 
 def compare_cadence(expected: dict, output: dict) -> list[Difference]:
-    if "error" in output:
-        got = _member(output, "error", "", str, "error")
-        return [] if expected.get("error") == got else [Difference("/error", "unexpected error",
-                                                                   expected.get("error"), got)]
-    if "error" in expected:
-        return [Difference("/error", "expected an error, got a report", expected["error"])]
     errors = _located(_member(output, "errors", "", list, "errors"), "/errors", with_record=True)
     found = []
     if (not errors) != expected["valid"]:
@@ -345,12 +339,19 @@ def compare_cadence(expected: dict, output: dict) -> list[Difference]:
         if stream["pending"] != got_stream["pending"]:
             found.append(Difference("/streams", f"{name}: pending periods differ", stream["pending"],
                                     got_stream["pending"]))
-    if "fallback" in expected:
-        got_fallback = _member(output, "fallback", "", bool, "fallback")
-        if expected["fallback"] != got_fallback:
-            found.append(Difference("/fallback", "fallback differs", expected["fallback"], got_fallback))
+    return found
+
+
+def compare_enterprise(expected: dict, output: dict) -> list[Difference]:
+    """Validity of the ledger, and its errors (:func:`unmatched`) with the record each is at."""
+    valid = _member(output, "valid", "", bool, "valid")
+    errors = _located(_member(output, "errors", "", list, "errors"), "/errors", with_record=True)
+    found = [] if valid == expected["valid"] else [Difference("/valid", "validity differs", expected["valid"], valid)]
+    missing, stray = unmatched(expected["errors"], [_triple((e["record"], e["code"], e["pointer"])) for e in errors])
+    found += [Difference("/errors", "expected error not reported", e) for e in missing]
+    found += [Difference("/errors", "unexpected error", got=e) for e in stray]
     return found
 
 
 _COMPARISONS = {"schedule": compare_schedule, "event-log": compare_event_log, "lifecycle": compare_lifecycle,
-                "cadence": compare_cadence}
+                "cadence": compare_cadence, "enterprise": compare_enterprise}

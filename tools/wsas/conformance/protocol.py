@@ -15,7 +15,8 @@ PROTOCOL = 1                 # the major version; a change that breaks an implem
 SPEC_VERSION = "1.1.0"       # the specification (and vector set) the suites belong to
 MAX_LINE = 16 * 1024 * 1024  # longer answers are refused as garbage rather than read into memory
 
-LEVELS = ("validator", "scorer", "workflow-schedule", "workflow-check", "records-lifecycle", "records-cadence")
+LEVELS = ("validator", "scorer", "workflow-schedule", "workflow-check", "records-lifecycle", "records-cadence",
+          "records-enterprise")
 RULE_KINDS = ("judgement", "yes-no", "per-finding", "rate-tiers", "shortfall-steps", "veto")
 KINDS = ("submission", "schedule", "event-log", "lifecycle", "cadence")
 

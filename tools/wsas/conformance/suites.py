@@ -1,7 +1,7 @@
 """The conformance vectors as cases: what the harness sends, what it expects, which level each case tests.
 
 Every ``*.json`` under the vectors folder is read; its ``kind`` member says what it tests (none: rubric
-validation and scoring; ``schedule``/``check``: workflows; ``lifecycle``/``cadence``: records), so new
+validation and scoring; ``schedule``/``check``: workflows; ``lifecycle``/``cadence``/``enterprise``: records), so new
 vector files are picked up without naming them here. A case's id is the file's path under the folder and
 the case's position: ``veto.json#3``, ``workflows/schedule-haimen.json#1``.
 """
@@ -25,6 +25,7 @@ _KINDS = {
     "check": ("workflows", "event-log", "workflow-check"),
     "lifecycle": ("records", "lifecycle", "records-lifecycle"),
     "cadence": ("records", "cadence", "records-cadence"),
+    "enterprise": ("records", "enterprise", "records-enterprise"),
 }
 
 
@@ -202,10 +203,16 @@ def _lifecycle_case(vectors: dict, case: dict):
 
 def _cadence_case(vectors: dict, case: dict):
     given = {"program": case.get("program", vectors["program"]), "inspections": case["inspections"],
-             "from": case["from"], "to": case["to"], "calendarDays": bool(case.get("calendarDays")),
-             "weekdayFallback": case.get("weekdayFallback", False), "levels": case.get("levels")}
+             "from": case["from"], "to": case["to"], "levels": case.get("levels")}
     return given, case["expected"], None, frozenset()
 
 
+def _enterprise_case(vectors: dict, case: dict):
+    """A ledger of enterprise records: ``{base, patch?}`` or ``{record}`` items as objects, ``{line}`` as the
+    raw text of a JSON Lines line (sent as a string, read as the implementation reads a line)."""
+    records = [item["line"] if "line" in item else _record(vectors, item) for item in case["ledger"]]
+    return {"records": records}, case["expected"], None, frozenset()
+
+
 _BUILDERS = {"submission": _submission_case, "schedule": _schedule_case, "event-log": _check_case,
-             "lifecycle": _lifecycle_case, "cadence": _cadence_case}
+             "lifecycle": _lifecycle_case, "cadence": _cadence_case, "enterprise": _enterprise_case}

@@ -171,12 +171,6 @@ class CadenceReport:
     levels: list[str] = field(default_factory=list)  # the levels checked
 
     @property
-    def fallback(self) -> bool:
-        """Always False: daily periods are calendar days, no holiday calendar is consulted, so nothing is
-        ever estimated (kept for readers of the conformance protocol's ``fallback``)."""
-        return False
-
-    @property
     def missed(self) -> int:
         return sum(len(s.missed) for s in self.streams)
 
@@ -207,12 +201,11 @@ def _subject_key(subject: dict) -> tuple:
 
 
 def check_cadence(program: CadenceProgram, items: Iterable[Entry], start: dt.date, end: dt.date,
-                  levels: Iterable[str] | None = None, *, calendar_days=None, weekday_fallback=None) -> CadenceReport:
+                  levels: Iterable[str] | None = None) -> CadenceReport:
     """Every missed period of every stream of ``items`` between ``start`` and ``end`` (both included).
 
     ``levels`` limits the check to those levels (an enterprise without a plant level, say), the others'
-    entries are still validated. ``calendar_days`` and ``weekday_fallback`` are accepted and ignored: they
-    chose between two readings of 日查 that WSAS no longer has (every calendar day is a period, erratum E1).
+    entries are still validated. Every calendar day is a daily period (erratum E1): no holiday calendar is read.
     """
     if end < start:
         raise ValueError("end before start")
