@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from .consequences import consequences_of
-from .deadlines import Deadlines, WorkflowError, choose_variant, obligation_window, periods
+from .deadlines import Deadlines, WorkflowError, choose_variant, obligation_window, periods, require_end
 from .errors import pointer
 from .programs import Program
 from .rubrics import published_catalogue
@@ -59,6 +59,7 @@ def check_log(log, program: Program, weekday_fallback: bool = False) -> list[Fin
     dates = [dt.date.fromisoformat(e["date"]) for e in events]
     as_of = dt.date.fromisoformat(instance["asOf"]) if "asOf" in instance else (max(dates) if dates else start)
     try:
+        require_end(program, end)
         variant = choose_variant(program, start, end)
         completed = {}
         for index, event in enumerate(events):
@@ -67,7 +68,7 @@ def check_log(log, program: Program, weekday_fallback: bool = False) -> list[Fin
         deadlines = Deadlines(program, start, end, variant, Workdays(weekday_fallback),
                               {stage: day for stage, (_, day) in completed.items()}, planned=False)
         findings = [*_stages(program, variant, events, dates, completed, deadlines, as_of),
-                    *_extensions(program, events, dates, deadlines),
+                    *_extensions(program, variant, events, dates, deadlines),
                     *_obligations(program, events, dates, start, end, as_of),
                     *_quotas(program, events, deadlines, as_of),
                     *_consequences(program, events)]
@@ -173,18 +174,24 @@ def _documents_pointer(events, index) -> str:
 
 
 def _extension_in_time(stage, events, dates, deadlines) -> bool:
-    """A request counts only when made by the deadline with every required material."""
+    """A request counts only when made by the deadline with every required material. The deadline is
+    computed only when the log holds a request for the stage (spec/workflows.md §5 item 6): without one, a
+    deadline outside the calendar's years changes nothing and is not an error."""
+    requests = [i for i, e in enumerate(events) if e["kind"] == "extension-requested" and e["stage"] == stage["id"]]
+    if not requests or "extension" not in stage:
+        return False
     deadline = deadlines.extension_deadline(stage)
-    required = set(stage.get("extension", {}).get("requires", []))
+    required = set(stage["extension"].get("requires", []))
     return deadline is not None and any(
-        e["kind"] == "extension-requested" and e["stage"] == stage["id"] and dates[i] <= deadline
-        and required <= set(e.get("documents", [])) for i, e in enumerate(events))
+        dates[i] <= deadline and required <= set(events[i].get("documents", [])) for i in requests)
 
 
-def _extensions(program, events, dates, deadlines):
+def _extensions(program, variant, events, dates, deadlines):
+    present = {stage["id"] for stage in program.stages_in(variant)}
     for index, event in enumerate(events):
-        if event["kind"] != "extension-requested" or "extension" not in program.stages[event["stage"]]:
-            continue  # a stage without an extension procedure: the request changes nothing
+        if event["kind"] != "extension-requested" or "extension" not in program.stages[event["stage"]] \
+                or event["stage"] not in present:
+            continue  # no extension procedure, or no such stage in this variant: the request changes nothing
         stage = program.stages[event["stage"]]
         deadline = deadlines.extension_deadline(stage)
         at = ["events", index]
@@ -233,8 +240,10 @@ def _quotas(program, events, deadlines, as_of):
                 whom = f"{events[index]['subject']}：" if "subject" in events[index] else ""
                 yield _error("quota-not-met", f"{whom}「{quota['label']}」报告 {count}，应{wanted}",
                              f"{qid}: {count} reported, {wanted_en} required", pointer(["events", index]), qid)
-        due = deadlines.entry_due(quota)
-        if not reports and due is not None and due < as_of:
+        if reports:
+            continue
+        due = deadlines.entry_due(quota)  # computed only when it can matter: no report at all
+        if due is not None and due < as_of:
             yield _error("missing-quota", f"「{quota['label']}」应于 {due} 前完成，截至 {as_of} 没有数量报告",
                          f"{qid} was due by {due} and no count is reported by {as_of}", "", qid)
 

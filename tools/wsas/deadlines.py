@@ -41,14 +41,32 @@ def lasts_at_least(start: dt.date, end: dt.date, years: int) -> bool:
     return end >= anniversary(start, years) - ONE_DAY
 
 
+def uses_campaign_end(program: Program) -> bool:
+    """Whether any deadline rule of the program (stage, deadline entry, target, quota) counts from the
+    campaign end: then the end date is required, whether or not a given output needs that rule's date."""
+    nodes = [node for key in ("stages", "deadlines", "targets", "quotas") for node in program.data.get(key, [])]
+    return any((node.get("due") or {}).get("event") == "campaign-end" for node in nodes)
+
+
+def require_end(program: Program, end: dt.date | None) -> None:
+    """``missing-end`` when the program has variants or a rule counting from the campaign end and no end is given
+    (spec/workflows.md §1): a property of the program, checked before any date is computed."""
+    if end is not None:
+        return
+    if program.variants:
+        raise WorkflowError("missing-end", f"方案 {program.id} 按整治时限区分程序，必须给出结束日期",
+                            f"program {program.id} has variants by duration: the campaign end date is required",
+                            "/instance/end")
+    if uses_campaign_end(program):
+        raise WorkflowError("missing-end", "时限以整治结束日计算，必须给出结束日期",
+                            "a deadline counts from the campaign end: the end date is required", "/instance/end")
+
+
 def choose_variant(program: Program, start: dt.date, end: dt.date | None) -> str | None:
     """The program variant the campaign's duration selects (None when the program has none)."""
     if not program.variants:
         return None
-    if end is None:
-        raise WorkflowError("missing-end", f"方案 {program.id} 按整治时限区分程序，必须给出结束日期",
-                            f"program {program.id} has variants by duration: the campaign end date is required",
-                            "/instance/end")
+    require_end(program, end)
     for variant in program.data["variants"]:
         condition = variant["durationYears"]
         if "atLeast" in condition and not lasts_at_least(start, end, condition["atLeast"]):
@@ -115,18 +133,30 @@ class Deadlines:
                                     "a deadline counts from the campaign end: the end date is required",
                                     "/instance/end")
             return self.end
+        if ref in self.program.events:
+            return None  # a program-defined event: instances and logs give no date for it in 1.1
         prefix, _, stage = ref.partition(":")
+        if prefix not in ("stage", "due") or stage not in self.program.stages:
+            raise WorkflowError("unknown-event", f"未知的锚点事件 {ref}", f"unknown anchor event {ref}")
+        if stage not in self.present:
+            return None  # the stage does not exist in this variant: no due date, no completion date
         if prefix == "stage" and stage in self.completed:
             return self.completed[stage]
-        if prefix == "stage" and stage in self.program.stages and not self.planned:
+        if prefix == "stage" and not self.planned:
             return None
-        if prefix in ("stage", "due") and stage in self.program.stages:
-            return self.stage_due(stage)
-        raise WorkflowError("unknown-event", f"未知的锚点事件 {ref}", f"unknown anchor event {ref}")
+        return self.stage_due(stage)
+
+    @property
+    def present(self) -> set[str]:
+        """Ids of the stages that exist in the instance's variant."""
+        return {stage["id"] for stage in self.program.stages_in(self.variant)}
 
     def stage_due(self, stage_id: str) -> dt.date | None:
+        """The stage's due date; None for a stage outside the instance's variant."""
         # Recomputed on every call (programs are small), so that each computation
         # touches the calendar again and fallback days are counted where used.
+        if stage_id not in self.present:
+            return None
         if stage_id in self._computing:
             raise WorkflowError("cycle", f"阶段 {stage_id} 的时限循环引用自身",
                                 f"the deadline of stage {stage_id} depends on itself")
@@ -138,7 +168,7 @@ class Deadlines:
 
     def entry_due(self, node: dict) -> dt.date | None:
         """A deadline entry's, target's or quota's own deadline; a quota tied to a stage without one
-        is due with that stage."""
+        is due with that stage (None when that stage is outside the variant)."""
         if "due" in node:
             return self.due(node["due"])
         if node.get("stage") in self.program.stages:

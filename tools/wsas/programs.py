@@ -49,6 +49,11 @@ class Program:
         return self._index("roles")
 
     @cached_property
+    def events(self) -> dict:
+        """Anchor events the program defines besides campaign-start and campaign-end."""
+        return self._index("events")
+
+    @cached_property
     def variants(self) -> dict:
         return self._index("variants")
 

@@ -6,7 +6,7 @@ import datetime as dt
 
 from icalendar import Calendar, Event, vRecur
 
-from .deadlines import Deadlines, WorkflowError, choose_variant, obligation_window, periods
+from .deadlines import Deadlines, WorkflowError, choose_variant, obligation_window, periods, require_end
 from .programs import Program
 from .workdays import Workdays
 
@@ -19,6 +19,8 @@ def build_schedule(program: Program, start: dt.date, end: dt.date | None = None,
     if end is not None and end < start:
         raise WorkflowError("end-before-start", "结束日期早于开始日期", "the end date is before the start date",
                             "/instance/end")
+    # One error, in the order of spec/workflows.md §7.3: end-before-start, missing-end, no-variant, calendar-range.
+    require_end(program, end)
     workdays = Workdays(weekday_fallback)
     variant = choose_variant(program, start, end)
     deadlines = Deadlines(program, start, end, variant, workdays)
