@@ -5,8 +5,9 @@
 // writes OUTDIR/wsas-form.js (one IIFE bundle, ES2020, of site_src/assets/js/form.mjs — the
 // rubric forms, with scorer.mjs, validator.mjs, ajv and decimal.js from node_modules — and
 // hazard-form.mjs, the hazard-record form, and enterprise-form.mjs, the enterprise-record form, sharing
-// validator.mjs and ajv) and OUTDIR/wsas-form.css
-// (site_src/assets/css/form.css followed by hazard-form.css). Runs offline: esbuild comes from
+// validator.mjs and ajv, and batch-page.mjs, the batch page), OUTDIR/wsas-form.css
+// (site_src/assets/css/form.css followed by hazard-form.css and batch.css) and OUTDIR/wsas-batch-worker.js
+// (the batch page's Web Worker, batch-worker.mjs, with the validator and scorer). Runs offline: esbuild comes from
 // node_modules (`npm ci` in the repository root installs it).
 
 import { mkdir, readFile, writeFile } from "node:fs/promises";
@@ -18,10 +19,14 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, "..");
 const SCRIPTS = join(HERE, "assets", "js");
-const ENTRIES = [join(SCRIPTS, "form.mjs"), join(SCRIPTS, "hazard-form.mjs"), join(SCRIPTS, "enterprise-form.mjs")];
-const STYLES = [join(HERE, "assets", "css", "form.css"), join(HERE, "assets", "css", "hazard-form.css")];
+const ENTRIES = [join(SCRIPTS, "form.mjs"), join(SCRIPTS, "hazard-form.mjs"), join(SCRIPTS, "enterprise-form.mjs"),
+  join(SCRIPTS, "batch-page.mjs")];
+const STYLES = [join(HERE, "assets", "css", "form.css"), join(HERE, "assets", "css", "hazard-form.css"),
+  join(HERE, "assets", "css", "batch.css")];
 const JS_NAME = "wsas-form.js";
 const CSS_NAME = "wsas-form.css";
+// Web Workers: a bundle of their own each (a worker loads one script), entry → file name
+const WORKERS = [[join(SCRIPTS, "batch-worker.mjs"), "wsas-batch-worker.js"]];
 
 function fail(message) {
   process.stderr.write(`build-assets: ${message}\n`);
@@ -50,7 +55,8 @@ async function main() {
   if (!outArg || rest.length || outArg.startsWith("-")) {
     fail("用法 / usage: node site_src/build-assets.mjs OUTDIR");
   }
-  for (const [path, what] of [...ENTRIES.map((p) => [p, "form code"]), ...STYLES.map((p) => [p, "form styles"])]) {
+  for (const [path, what] of [...ENTRIES.map((p) => [p, "form code"]), ...STYLES.map((p) => [p, "form styles"]),
+    ...WORKERS.map(([p]) => [p, "worker code"])]) {
     if (!existsSync(path)) fail(`找不到 ${what}：${path} / ${what} not found: ${path}`);
   }
   const out = resolve(outArg);
@@ -79,13 +85,29 @@ async function main() {
       logLevel: "warning",
       banner: { js: "/* WSAS handbook forms — built by site_src/build-assets.mjs from site_src/assets/js/form.mjs, hazard-form.mjs and enterprise-form.mjs */" },
     });
+    for (const [entry, name] of WORKERS) {
+      await esbuild.build({
+        entryPoints: [entry],
+        outfile: join(out, name),
+        absWorkingDir: ROOT,
+        nodePaths: [join(ROOT, "node_modules")],
+        bundle: true,
+        format: "iife",
+        platform: "browser",
+        target: "es2020",
+        legalComments: "inline",
+        charset: "utf8",
+        logLevel: "warning",
+        banner: { js: `/* WSAS handbook worker — built by site_src/build-assets.mjs from site_src/assets/js/${basename(entry)} */` },
+      });
+    }
   } catch (error) {
     // esbuild has already printed the details
     fail(`打包失败 / bundling failed: ${error.message.split("\n")[0]}`);
   }
   const styles = await Promise.all(STYLES.map((path) => readFile(path, "utf8")));
   await writeFile(join(out, CSS_NAME), styles.map((text) => text.replace(/\n*$/, "\n")).join("\n"), "utf8");
-  process.stdout.write(`${join(out, JS_NAME)}\n${join(out, CSS_NAME)}\n`);
+  process.stdout.write(`${join(out, JS_NAME)}\n${join(out, CSS_NAME)}\n${WORKERS.map(([, name]) => join(out, name) + "\n").join("")}`);
 }
 
 main().catch((error) => fail(error && error.stack ? error.stack : String(error)));

@@ -12,7 +12,7 @@ import os from "node:os";
 import path from "node:path";
 
 import yaml from "js-yaml";
-import { ROOT, published, validate } from "./published.mjs";
+import { ROOT, published, schemas, validate } from "./published.mjs";
 import { BatchChecker } from "../../site_src/assets/js/batch-check.mjs";
 import { BatchRun } from "../../site_src/assets/js/batch-run.mjs";
 import { csvHeader, errorText } from "../../site_src/assets/js/batch-write.mjs";
@@ -62,7 +62,7 @@ function cliRun() {
 }
 
 async function pageRun(dir) {
-  const checker = new BatchChecker({ rubrics: published, programs: programs(), validate });
+  const checker = new BatchChecker({ rubrics: published, programs: programs(), validate, schemas });
   const invalid = [];
   const lines = [];
   const rows = [];

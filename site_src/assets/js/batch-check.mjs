@@ -5,8 +5,29 @@
 // tools/wsas/consequences.py), so that the result is the document `wsas score --jsonl` writes.
 // A pure module: the worker and node tests use it.
 
-import { intervalContains, scoreValid } from "./scorer.mjs";
+import Ajv2020 from "ajv/dist/2020.js";
+import { addCalendarFormats } from "./calendar-formats.mjs";
+import { checkResponses, intervalContains, scoreValid } from "./scorer.mjs";
 import { readDocument, readTextFast, withExact } from "./batch-read.mjs";
+
+/**
+ * The schema verdict alone, quickly: Ajv on the same published schemas and formats as validator.mjs,
+ * without collecting every error (the verdict does not change). A record it passes needs only the
+ * semantic checks; any other goes through validator.mjs for the located, translated errors — as
+ * the reference's fast path (tools/wsas/fastpath.py) only ever says "valid" or "ask the reference".
+ */
+export function quickSchemaCheck(schemas) {
+  const ajv = addCalendarFormats(new Ajv2020({ strict: false }));
+  const seen = new Set();
+  let root = null;
+  for (const schema of Array.isArray(schemas) ? schemas : Object.values(schemas)) {
+    if (!schema || typeof schema !== "object" || seen.has(schema.$id)) continue;
+    seen.add(schema.$id);
+    ajv.addSchema(schema);
+    if (typeof schema.$id === "string" && schema.$id.endsWith("/submission.json")) root = schema.$id;
+  }
+  return ajv.getSchema(root);
+}
 
 /** An error placed at a record (errors.Error.at_record): a line record keeps a column only from a read error. */
 export function atRecord(error, file, line) {
@@ -70,14 +91,16 @@ export function pythonKeyOrder(line) {
 
 /**
  * Validates and scores records against the published rubrics. `validate` is validator.mjs's
- * makeValidator(schemas); `programs` the published program data, in id order (as Python lists them).
+ * makeValidator(schemas); `schemas` (optional) the same schemas, for quickSchemaCheck; `programs`
+ * the published program data (sorted by id here, as Python lists them).
  */
 export class BatchChecker {
-  constructor({ rubrics, programs = [], validate }) {
+  constructor({ rubrics, programs = [], validate, schemas = null }) {
     this.rubrics = rubrics;
     this.byId = new Map(rubrics.map((rubric) => [rubric.id, rubric]));
     this.programs = [...programs].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     this.validate = validate;
+    this.quick = schemas ? quickSchemaCheck(schemas) : null;
   }
 
   /** The document of a record, or its read error. */
@@ -96,7 +119,7 @@ export class BatchChecker {
     const read = this.read(record);
     if (read.error) return { file, line, rubric: null, errors: [atRecord(read.error, file, line)] };
     const document = read.document;
-    const errors = this.validate(document, this.rubrics);
+    const errors = this.quick && this.quick(document) ? checkResponses(document, this.rubrics) : this.validate(document, this.rubrics);
     const named = document && typeof document === "object" && !Array.isArray(document) && typeof document.rubric === "string"
       ? document.rubric : null;
     if (errors.length) return { file, line, rubric: named, errors: errors.map((error) => atRecord(error, file, line)) };

@@ -8,16 +8,15 @@
 //   for (const {file, name} of files) await run.file(file, name);
 //   run.summary.text()
 
-import { fileRecords, isWorkbook } from "./batch-lines.mjs";
+import { fileRecords } from "./batch-lines.mjs";
 import { csvRow, resultLine, Summary } from "./batch-write.mjs";
-import { readError } from "./batch-read.mjs";
 
 export class BatchRun {
   /**
    * `checker` a BatchChecker; `sink` receives the outcomes: onInvalid(outcome) for a record with
    * errors, onScored({outcome, result, line, row}) for a valid one (the result line and CSV row
    * already written out), onProgress({bytes, records}) after every batch of records, and
-   * workbook(blob, name) → outcomes for .xlsx files (none: reported as not supported).
+   * pause() (optional) awaited between batches.
    */
   constructor(checker, sink = {}) {
     this.checker = checker;
@@ -29,14 +28,6 @@ export class BatchRun {
 
   /** Check and score every record of one file (a Blob) named `name`. */
   async file(blob, name) {
-    if (isWorkbook(name)) {
-      const outcomes = this.sink.workbook ? await this.sink.workbook(blob, name)
-        : [{ file: name, line: null, rubric: null, errors: [{ ...readError("unreadable",
-          "不支持的文件类型", "unsupported file type"), file: name, line: null, column: null }] }];
-      for (const outcome of outcomes) this.outcome(outcome);
-      this.progress(blob.size);
-      return;
-    }
     for await (const { records, bytes } of fileRecords(blob, name)) {
       for (const record of records) this.outcome(this.checker.check(record));
       this.progress(bytes);
@@ -52,7 +43,7 @@ export class BatchRun {
       if (this.sink.onInvalid) this.sink.onInvalid(outcome);
       return;
     }
-    const result = outcome.result || this.checker.score(outcome);
+    const result = this.checker.score(outcome);
     const scored = { outcome, result, line: resultLine(result), row: csvRow(result, outcome.file, outcome.line) };
     if (this.sink.onScored) this.sink.onScored(scored);
   }

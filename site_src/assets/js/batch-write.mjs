@@ -18,31 +18,36 @@ export function floatText(x) {
   return `${mantissa}e${exponent.startsWith("-") ? exponent : "+" + exponent.replace("+", "")}`;
 }
 
+const isDecimal = (value) => value !== null && typeof value === "object" && value.toStringTag === "[object Decimal]";
+
 /**
  * A decimal as Python's output.plain makes it a JSON number: a whole number below 10^18 as an
  * integer, anything else as the float with the same shortest text (an error if none is exact).
  */
 export function plainNumber(value) {
-  const d = Decimal.isDecimal(value) ? value : new Decimal(String(value));
-  if (d.isZero()) return "0";
-  if (d.isInteger() && d.abs().lt("1e18")) return d.toFixed(0);
-  const float = Number(d.toString());
-  if (!Number.isFinite(float) || !new Decimal(String(float)).eq(d)) {
-    throw new RangeError(`${d.toString()} cannot be written exactly as a JSON number`);
+  const d = isDecimal(value) ? value : new Decimal(String(value));
+  const text = d.toFixed();
+  if (!text.includes(".")) { // a whole number: an integer below 10^18
+    const digits = text.startsWith("-") ? text.length - 1 : text.length;
+    if (digits <= 18) return text === "-0" ? "0" : text;
+  }
+  const float = Number(text);
+  if (String(float) !== text && (!Number.isFinite(float) || !new Decimal(String(float)).eq(d))) {
+    throw new RangeError(`${text} cannot be written exactly as a JSON number`);
   }
   return floatText(float);
 }
 
-/** JSON text of a result (orjson's compact form; Decimals as plainNumber). */
+/** JSON text of a result (orjson's compact form; Decimals as plainNumber), the slow and sure way. */
 export function jsonText(value) {
   if (value === null || value === undefined) return "null";
-  if (Decimal.isDecimal(value)) return plainNumber(value);
   switch (typeof value) {
     case "string": return JSON.stringify(value);
     case "boolean": return value ? "true" : "false";
     case "number": return Number.isInteger(value) && Math.abs(value) < 1e16 ? String(value) : floatText(value);
     default: break;
   }
+  if (isDecimal(value)) return plainNumber(value);
   if (Array.isArray(value)) return "[" + value.map(jsonText).join(",") + "]";
   const parts = [];
   for (const key of Object.keys(value)) {
@@ -52,9 +57,40 @@ export function jsonText(value) {
   return "{" + parts.join(",") + "}";
 }
 
+/**
+ * jsonText, fast: a copy with every Decimal as the JS number of its plain text, printed by the
+ * native JSON.stringify, which writes every number between 1e-5 and 1e16 (all a score needs) as
+ * orjson does; a result with any other number, or a JS number of its own, takes jsonText.
+ */
+function fastJsonText(result) {
+  const state = { sure: true };
+  const copy = plainCopy(result, state);
+  return state.sure ? JSON.stringify(copy) : jsonText(result);
+}
+
+function plainCopy(value, state) {
+  if (value === null || typeof value !== "object") {
+    if (typeof value === "number") state.sure = false;
+    return value;
+  }
+  if (Array.isArray(value)) return value.map((item) => plainCopy(item, state));
+  if (value.toStringTag === "[object Decimal]") {
+    const plain = plainNumber(value);
+    const number = Number(plain);
+    if (String(number) !== plain) state.sure = false;
+    return number;
+  }
+  const copy = {};
+  for (const key in value) {
+    if (key === "__proto__") Object.defineProperty(copy, key, { value: plainCopy(value[key], state), enumerable: true, writable: true, configurable: true });
+    else copy[key] = plainCopy(value[key], state);
+  }
+  return copy;
+}
+
 /** One line of `wsas score --jsonl`. */
 export function resultLine(result) {
-  return jsonText(result) + "\n";
+  return fastJsonText(result) + "\n";
 }
 
 // ---- CSV ---------------------------------------------------------------------------------------------

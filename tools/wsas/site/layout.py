@@ -21,7 +21,9 @@ MARKER = ".wsas-site"        # marks a folder this generator may replace
 
 SCHEMA_DIR = "downloads/schemas/v1"
 BUNDLE = f"{SCHEMA_DIR}/wsas.bundle.json"
-ASSETS = ("assets/wsas-form.js", "assets/wsas-form.css")
+BATCH_WORKER = "assets/wsas-batch-worker.js"  # the batch page's Web Worker (site_src/assets/js/batch-worker.mjs)
+ASSETS = ("assets/wsas-form.js", "assets/wsas-form.css", BATCH_WORKER)
+BATCH_PAGE = "batch.md"  # 批量校验: wsas validate / score for many files, in the browser
 
 
 def split(rubric_id: str) -> tuple[str, str]:

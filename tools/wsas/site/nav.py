@@ -30,13 +30,19 @@ def _ordered(names: list[str], first: tuple[str, ...]) -> list[str]:
     return [n for n in first if n in names] + sorted(n for n in names if n not in first)
 
 
+def _with_batch(guides: list[str]) -> list:
+    """The guides with the batch page (generated, not hand-written) right after validate.md, which it complements."""
+    at = guides.index("validate.md") + 1 if "validate.md" in guides else 0
+    return [*guides[:at], {"批量校验（浏览器）": layout.BATCH_PAGE}, *guides[at:]]
+
+
 def nav(out: Path, guides: list[str]) -> list:
     guides = _ordered(guides, GUIDES)
     spec = _ordered([p.name for p in (out / "spec").glob("*.md")], SPEC_ORDER)
     rubrics = list(published_catalogue())
     return [
         {"首页": "index.md"},
-        {"使用指南": [*guides, {"季度通报（示例）": layout.bulletin_page(bulletin_page.PROGRAM)}]},
+        {"使用指南": [*_with_batch(guides), {"季度通报（示例）": layout.bulletin_page(bulletin_page.PROGRAM)}]},
         {"方案": [{_program_label(p): layout.program_page(p.id)} for p in published_programs().values()]},
         {"评估表": [{r.data["title"]: layout.rubric_page(r.id)} for r in rubrics]},
         {"在线填报": [{f"{r.data['title']}": layout.form_page(r.id)} for r in rubrics]},

@@ -120,4 +120,7 @@ def render_all(out: Path, downloads: dict) -> list[str]:
     written.append(render(out, "bulletin.md.j2", layout.bulletin_page(bulletin_page.PROGRAM),
                           **bulletin_page.write_sample(out)))
     written.extend(records_view.render_pages(out, render, downloads))
+    written.append(render(out, "batch.md.j2", layout.BATCH_PAGE,  # the data its worker fetches, as links from the page
+                          rubric_urls=[layout.rel(layout.BATCH_PAGE, layout.rubric_download(r.id)) for r in rubrics],
+                          program_urls=[layout.rel(layout.BATCH_PAGE, layout.program_download(p.id)) for p in programs]))
     return written
