@@ -3,7 +3,8 @@
 Every ``*.json`` under the vectors folder is read; its ``kind`` member says what it tests (none: rubric
 validation and scoring; ``schedule``/``check``: workflows; ``lifecycle``/``cadence``/``enterprise``: records), so new
 vector files are picked up without naming them here. A case's id is the file's path under the folder and
-the case's position: ``veto.json#3``, ``workflows/schedule-haimen.json#1``.
+the case's own ``id`` (stable: never renumbered when cases are added; its position in files without ids):
+``veto.json#3``, ``workflows/schedule-haimen.json#1``.
 """
 
 from __future__ import annotations
@@ -89,7 +90,8 @@ def cases_of(vectors: dict, name: str) -> list[Case]:
     kind = vectors.get("kind")
     if kind not in _KINDS:
         raise ValueError(f"unknown kind {kind!r}")
-    return [case_of(vectors, case, f"{name}#{index}") for index, case in enumerate(vectors["cases"], start=1)]
+    return [case_of(vectors, case, f"{name}#{case.get('id', index)}")
+            for index, case in enumerate(vectors["cases"], start=1)]
 
 
 def case_of(vectors: dict, case: dict, case_id: str = "") -> Case:
