@@ -11,6 +11,7 @@ import Ajv2020 from "ajv/dist/2020.js";
 
 import { ROOT, published, readJson, schemas, validate } from "./published.mjs";
 import { scoreValid } from "../../site_src/assets/js/scorer.mjs";
+import { readDocument, withExact } from "../../site_src/assets/js/batch-read.mjs";
 
 const VECTORS = path.join(ROOT, "tests", "conformance");
 
@@ -40,11 +41,19 @@ function matches(expected, reported) {
 
 const show = (errors) => errors.map((e) => `${e.code} ${JSON.stringify(e.pointer)} ${e.messageEn}`).join("; ");
 
+/** The case's file bytes (`raw` text or `rawBase64`) read by the handbook's strict reader, as the batch page reads. */
+function readRaw(testCase) {
+  const bytes = "raw" in testCase ? new TextEncoder().encode(testCase.raw) : new Uint8Array(Buffer.from(testCase.rawBase64, "base64"));
+  return readDocument(bytes);
+}
+
 function checkCase(vectors, testCase) {
   const catalogue = catalogueOf(vectors);
-  const submission = submissionOf(vectors, testCase);
+  const raw = "raw" in testCase || "rawBase64" in testCase;
+  const read = raw ? readRaw(testCase) : { document: submissionOf(vectors, testCase), exact: [] };
+  const submission = read.document;
   const expected = testCase.expected;
-  const errors = validate(submission, catalogue);
+  const errors = read.error ? [read.error] : validate(submission, catalogue);
   for (const e of errors) {
     assert.equal(typeof e.message, "string");
     assert.equal(typeof e.messageEn, "string");
@@ -64,7 +73,7 @@ function checkCase(vectors, testCase) {
   }
   assert.deepEqual(errors, [], `expected valid, reported: ${show(errors)}`);
   const rubric = catalogue.find((r) => r.id === submission.rubric);
-  const result = scoreValid(submission, rubric);
+  const result = scoreValid(withExact(submission, read.exact), rubric);
   const awarded = new Map(result.criteria.map((line) => [line.id, line.awarded]));
   for (const [id, points] of Object.entries(expected.criteria || {})) {
     assert.ok(awarded.has(id), `criterion ${id} not in the result`);

@@ -14,6 +14,7 @@ import Decimal from "decimal.js";
 
 import { ROOT, published, validate } from "./published.mjs";
 import { scoreValid } from "../../site_src/assets/js/scorer.mjs";
+import { readDocument, withExact } from "../../site_src/assets/js/batch-read.mjs";
 
 const PROTOCOL = 1;
 const VERSION = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")).version;
@@ -39,14 +40,25 @@ const hello = () => ({
 /** A submission case: validity and errors, and the result when it is valid and scoring is asked. */
 function answerSubmission(input) {
   const catalogue = input.catalogue === "published" ? published : input.catalogue;
-  const errors = validate(input.submission, catalogue);
+  let submission = input.submission;
+  let exact = [];
+  if (input.raw !== undefined) { // the file's bytes (Base64): read strictly first, as the batch page does
+    const read = readDocument(new Uint8Array(Buffer.from(input.raw, "base64")));
+    if (read.error) {
+      const e = read.error;
+      return { valid: false, errors: [{ pointer: e.pointer ?? "", code: e.code, message: e.message, messageEn: e.messageEn }] };
+    }
+    submission = read.document;
+    exact = read.exact;
+  }
+  const errors = validate(submission, catalogue);
   const output = {
     valid: errors.length === 0,
     errors: errors.map((e) => ({ pointer: e.pointer, code: e.code, message: e.message, messageEn: e.messageEn })),
   };
   if (output.valid && input.score !== false) {
-    const rubric = catalogue.find((r) => r.id === input.submission.rubric);
-    output.result = scoreValid(input.submission, rubric);
+    const rubric = catalogue.find((r) => r.id === submission.rubric);
+    output.result = scoreValid(withExact(submission, exact), rubric);
   }
   return output;
 }

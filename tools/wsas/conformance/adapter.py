@@ -6,11 +6,13 @@ input)`` is also what the project's own tests call, so that they and the harness
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import sys
 
 from .. import __version__
 from ..errors import InputError
+from ..reading import decode as decode_text, load_json_text
 from .protocol import LEVELS, PROTOCOL, RULE_KINDS, decode, encode
 
 
@@ -32,7 +34,15 @@ def answer_submission(given: dict) -> dict:
     from ..validation import validate
     catalogue = published_catalogue() if given["catalogue"] == "published" else \
         Catalogue([Rubric(data) for data in given["catalogue"]])
-    submission = given["submission"]
+    if "raw" in given:  # the file's bytes: read as spec/validation.md §5 says first
+        try:
+            submission = load_json_text(decode_text(base64.b64decode(given["raw"]), "vector"), "vector")
+        except InputError as exc:
+            error = exc.error
+            return {"valid": False, "errors": [{"pointer": error.pointer, "code": error.code, "message": error.message,
+                                                "messageEn": error.message_en}]}
+    else:
+        submission = given["submission"]
     errors = validate(submission, catalogue)
     output = {"valid": not errors,
               "errors": [{"pointer": e.pointer, "code": e.code, "message": e.message, "messageEn": e.message_en}

@@ -9,6 +9,7 @@ the case's own ``id`` (stable: never renumbered when cases are added; its positi
 
 from __future__ import annotations
 
+import base64
 import copy
 import hashlib
 from dataclasses import dataclass, field
@@ -117,9 +118,16 @@ def submission_of(vectors: dict, case: dict) -> dict:
 
 
 def _submission_case(vectors: dict, case: dict):
-    submission = submission_of(vectors, case)
+    """A submission given as a document, or as the file's bytes (``raw`` text, ``rawBase64``) for the
+    input layer; bytes travel in Base64, since the protocol's lines are ASCII."""
     inline = isinstance(vectors["rubric"], dict)
-    given = {"catalogue": [vectors["rubric"]] if inline else "published", "submission": submission}
+    given = {"catalogue": [vectors["rubric"]] if inline else "published"}
+    if "raw" in case or "rawBase64" in case:
+        data = case["raw"].encode("utf-8") if "raw" in case else base64.b64decode(case["rawBase64"], validate=True)
+        given["raw"] = base64.b64encode(data).decode("ascii")
+        submission = {"rubric": vectors["rubric"]}
+    else:
+        submission = given["submission"] = submission_of(vectors, case)
     levels = ("validator", "scorer") if case["expected"]["valid"] else ("validator",)
     return given, case["expected"], levels, _rule_kinds(vectors["rubric"] if inline else _published(submission))
 
