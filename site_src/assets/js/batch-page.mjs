@@ -254,7 +254,7 @@ class BatchPage {
     switch (data.type) {
       case "ready":
         this.root.setAttribute("data-batch-ready", "");
-        if (!this.running) setText(this.status, "可以开始：拖入或选择文件。");
+        if (!this.running && !this.started) setText(this.status, "可以开始：拖入或选择文件。");
         break;
       case "failed": this.fail(data.message); break;
       case "progress": this.showProgress(data); break;
@@ -299,6 +299,7 @@ class BatchPage {
     }
     this.total = read.reduce((sum, file) => sum + file.blob.size, 0);
     this.running = true;
+    this.started = true;
     this.progress.hidden = false;
     this.progress.max = Math.max(1, this.total);
     this.progress.value = 0;
