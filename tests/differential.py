@@ -12,6 +12,7 @@ from __future__ import annotations
 import copy
 import random
 
+from wsas.due import not_due_criteria
 from wsas.errors import InputError
 from wsas.fastpath import FastPath
 from wsas.output import dumps, plain
@@ -51,7 +52,22 @@ def agree(fast: FastPath, data: bytes) -> bool:
 VALUES = [None, True, False, -1, 0, 0.5, 2.5, 3.0, 7.25, 100, 101, 1e6, "", "x", "y" * 2001, [], {}, "2020Q3", "2023-02-30",
           {"awarded": 1}, {"awarded": 0.5}, {"awarded": 0.3}, {"met": True}, {"findings": 2},
           {"findings": 2.5}, {"rate": 50}, {"rate": 99.95}, {"awarded": 1, "met": False},
-          {"notApplicable": True}, {"notApplicable": False}, {"triggered": True}]
+          {"notApplicable": True}, {"notApplicable": False}, {"triggered": True}, "2020-02-29", "2020-02-28"]
+# Assessment dates across the 连云港 deadlines (spec/scoring.md §4.3): before, on and after month ends.
+PERIODS = ["2020-01", "2020-02", "2020-05", "2020Q1", "2020Q2", "2020-11", "2020", "2021-02"]
+ASSESSED_ON = ["2020-02-28", "2020-02-29", "2020-04-30", "2020-05-29", "2020-12-31", "2021-01-10"]
+
+
+def dated(document: dict, rubric, rng: random.Random) -> dict:
+    """The document at another assessment date; for a rubric that assesses by deadline, sometimes without
+    the responses its date has not made due yet (they may be left out)."""
+    document = dict(document, period=rng.choice(PERIODS))
+    if rng.random() < 0.3:
+        document["assessedOn"] = rng.choice(ASSESSED_ON)
+    later = not_due_criteria(rubric, document)
+    if later and rng.random() < 0.5:
+        document["responses"] = {key: value for key, value in document["responses"].items() if key not in later}
+    return document
 
 
 def mutate(document: dict, rng: random.Random) -> dict:
@@ -79,6 +95,8 @@ def generated(catalogue: Catalogue, count: int, seed: int):
     per_rubric = max(1, count // len(list(catalogue)))
     for rubric in catalogue:
         for index, submission in enumerate(submissions(rubric, per_rubric, seed=seed)):
+            if index % 3 == 0:
+                submission = dated(submission, rubric, rng)
             document = mutate(submission, rng) if index % 2 else submission
             yield dumps(document, indent=None, exact=False).encode("utf-8")
 

@@ -53,6 +53,20 @@ def test_generated_records_take_the_fast_path_and_score_like_the_reference():
             assert agree(data)
 
 
+def test_records_without_responses_not_yet_due_take_the_fast_path():
+    """A February assessment to a rubric assessed by deadline may leave out the later items (spec/scoring.md §4.3);
+    leaving out one already due sends the record to the reference path, which reports missing-response."""
+    rubric = CATALOGUE.get("lianyungang-2020/enterprise")
+    for submission in submissions(rubric, 20, seed=4, period="2020-02"):
+        submission["responses"] = {key: value for key, value in submission["responses"].items()
+                                   if key in ("1.1", "2.1", "3.1", "6.1")}
+        data = dumps(submission, indent=None).encode("utf-8")
+        assert FAST.valid_document(data) is not None and agree(data)
+        submission["responses"].pop("6.1")   # no deadline (erratum E2): always due
+        data = dumps(submission, indent=None).encode("utf-8")
+        assert FAST.valid_document(data) is None and reference_valid(data) is None
+
+
 def test_generated_and_mutated_records_agree():
     """The bounded run of the differential check (``make bench`` runs it on 100,000 records)."""
     both, refused = differential.compare(CATALOGUE, 2_000, seed=5)

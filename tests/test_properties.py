@@ -9,7 +9,9 @@ least one criterion of positive points left applicable), numbers written in seve
 (5, 5.0, 5.00, 5E+0). Properties:
 
 * every line, item, section and the totals follow spec/scoring.md, checked against an
-  independent exact (Fraction) computation of each rule, of caps, tiers and the normalisation;
+  independent exact (Fraction) computation of each rule, of caps, tiers and the normalisation,
+  and of the items not yet due at the assessment date (§4.3, rubrics that assess by deadline:
+  their responses are sometimes left out);
 * the result is valid against schemas/result.json;
 * scoring is deterministic, does not depend on the order of the responses and does not change
   its input;
@@ -21,6 +23,7 @@ Bounded: fixed example counts, derandomised, no example database.
 
 from __future__ import annotations
 
+import calendar
 import copy
 from datetime import date, timedelta
 import json
@@ -260,6 +263,9 @@ def generate(rubric: Rubric, pick) -> dict:
         submission["assessor"] = {"name": "评估人"}
     if extra & 2:
         submission["assessedOn"] = (date(2000, 1, 1) + timedelta(days=pick.integer(0, 36500))).isoformat()
+    later = not_due(rubric, submission)
+    if later and pick.integer(0, 1):   # criteria not yet due may go without a response
+        submission["responses"] = {key: value for key, value in responses.items() if key not in later}
     return submission
 
 
@@ -322,10 +328,28 @@ def expected_awarded(criterion: dict, response: dict) -> Fraction:
     return points - min(steps * F(rule["deduct"]), points)
 
 
-def expected_score(total: Fraction, maximum: Fraction, scoring: dict, vetoed: bool) -> Fraction:
+def _last_day(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def not_due(rubric: Rubric, submission: dict) -> set:
+    """Criteria of items whose month-end deadline (in the period's year) is after the assessment date:
+    assessedOn, else the period's last day (spec/scoring.md §4.3)."""
+    if not rubric.data.get("assessment", {}).get("byDeadline"):
+        return set()
+    period = submission["period"]
+    year = int(period[:4])
+    month = 12 if len(period) == 4 else 3 * int(period[5]) if "Q" in period else int(period[5:])
+    as_of = date.fromisoformat(submission["assessedOn"]) if "assessedOn" in submission else _last_day(year, month)
+    return {criterion["id"] for section in rubric.data["sections"] for item in section["items"]
+            if item.get("deadline", {}).get("kind") == "month-end"
+            and _last_day(year, item["deadline"]["month"]) > as_of for criterion in item["criteria"]}
+
+
+def expected_score(total: Fraction, maximum: Fraction, scoring: dict, vetoed: bool, later: bool = False) -> Fraction:
     if vetoed:
         return Fraction(0)
-    if not scoring["normalise"]:
+    if not (scoring["normalise"] or later):
         return total
     scale = 10 ** int(F(scoring["roundingPlaces"]))
     return Fraction(math.floor(total * 100 * scale / maximum + Fraction(1, 2)), scale)
@@ -333,16 +357,22 @@ def expected_score(total: Fraction, maximum: Fraction, scoring: dict, vetoed: bo
 
 def check_result(rubric: Rubric, submission: dict, result: dict) -> None:
     responses = submission["responses"]
+    later = not_due(rubric, submission)
     lines = {line["id"]: line for line in result["criteria"]}
     assert [line["id"] for line in result["criteria"]] == [p.criterion["id"] for p in rubric.placements]
     for placement in rubric.placements:
         criterion, line = placement.criterion, lines[placement.criterion["id"]]
-        response = responses[criterion["id"]]
         points, awarded = F(criterion["points"]), F(line["awarded"])
         assert (line["item"], line["section"], line["rule"]) == \
                (placement.item["id"], placement.section["id"], criterion["rule"]["kind"])
         assert F(line["points"]) == points
         assert 0 <= awarded <= points, line
+        if criterion["id"] in later:   # not yet due: 0 points, 0 deducted, its points leave the maximum
+            assert line["due"] is False and line["notApplicable"] is False and awarded == 0 and F(line["deducted"]) == 0
+            assert "reason" not in line and "evidence" not in line
+            continue
+        assert line.get("due", True) is True
+        response = responses[criterion["id"]]
         if "notApplicable" in response:   # 0 points, 0 deducted: its points leave the maximum instead
             assert line["notApplicable"] is True and awarded == 0 and F(line["deducted"]) == 0
         else:
@@ -354,8 +384,11 @@ def check_result(rubric: Rubric, submission: dict, result: dict) -> None:
         for key in ("reason", "evidence"):
             assert line.get(key) == (response.get(key) or None)
 
-    na_points = {p.criterion["id"]: F(p.criterion["points"]) if "notApplicable" in responses[p.criterion["id"]]
+    na_points = {p.criterion["id"]: F(p.criterion["points"])
+                 if p.criterion["id"] not in later and "notApplicable" in responses[p.criterion["id"]]
                  else Fraction(0) for p in rubric.placements}
+    later_points = {p.criterion["id"]: F(p.criterion["points"]) if p.criterion["id"] in later else Fraction(0)
+                    for p in rubric.placements}
     items = iter(result["items"])
     assert len(result["sections"]) == len(rubric.data["sections"])
     for section, section_line in zip(rubric.data["sections"], result["sections"]):
@@ -368,7 +401,8 @@ def check_result(rubric: Rubric, submission: dict, result: dict) -> None:
             assert F(item_line["awarded"]) == sum((F(lines[i]["awarded"]) for i in ids), Fraction(0))
             lost = F(item["points"]) if item.get("lost") else Fraction(0)
             assert F(item_line["notApplicablePoints"]) == lost + sum((na_points[i] for i in ids), Fraction(0))
-            assert 0 <= F(item_line["awarded"]) <= F(item_line["points"]) - F(item_line["notApplicablePoints"])
+            assert 0 <= F(item_line["awarded"]) <= F(item_line["points"]) - F(item_line["notApplicablePoints"]) \
+                - sum((later_points[i] for i in ids), Fraction(0))
             item_awarded += F(item_line["awarded"])
             item_na += F(item_line["notApplicablePoints"])
         assert F(section_line["awarded"]) == item_awarded
@@ -384,21 +418,24 @@ def check_result(rubric: Rubric, submission: dict, result: dict) -> None:
     lost_points = sum((F(i["points"]) for i in rubric.lost_items), Fraction(0))
     assert na == lost_points + sum(na_points.values(), Fraction(0))
     maximum = F(result["maximum"])
-    assert maximum == F(rubric.data["total"]) - na
+    later_total = sum(later_points.values(), Fraction(0))
+    assert F(result.get("notYetDuePoints", 0)) == later_total
+    assert maximum == F(rubric.data["total"]) - na - later_total
     all_points = sum((F(p.criterion["points"]) for p in rubric.placements), Fraction(0))
     assert all_points + lost_points == F(rubric.data["total"]), "rubric: points add up to its total"
-    assert maximum == sum((F(p.criterion["points"]) for p in rubric.placements
-                           if "notApplicable" not in responses[p.criterion["id"]]), Fraction(0))
+    assert maximum == sum((F(p.criterion["points"]) for p in rubric.placements if p.criterion["id"] not in later
+                           and "notApplicable" not in responses[p.criterion["id"]]), Fraction(0))
     assert 0 <= total <= maximum
 
     triggered = [p.criterion["id"] for p in rubric.placements if p.criterion["rule"]["kind"] == "veto"
-                 and responses[p.criterion["id"]].get("triggered") is True]
+                 and p.criterion["id"] not in later and responses[p.criterion["id"]].get("triggered") is True]
     assert result["vetoedBy"] == triggered
     score_value = F(result["score"])
-    assert score_value == expected_score(total, maximum, rubric.scoring, bool(triggered))
-    upper = 100 if rubric.scoring["normalise"] else F(rubric.data["total"])
+    normalised = rubric.scoring["normalise"] or later_total > 0
+    assert score_value == expected_score(total, maximum, rubric.scoring, bool(triggered), later_total > 0)
+    upper = 100 if normalised else F(rubric.data["total"])
     assert 0 <= score_value <= upper
-    if rubric.scoring["normalise"]:
+    if normalised:
         places = int(F(rubric.scoring["roundingPlaces"]))
         assert (score_value * 10 ** places).denominator == 1
         if not triggered:
@@ -492,9 +529,9 @@ def differences(python: dict, js: dict) -> list[str]:
         for key in ("points", "awarded", "deducted"):
             if key not in other or Decimal(other[key]) != line[key]:
                 found.append(f"criterion {line['id']} {key}: Python {line[key]}, JS {other.get(key)}")
-        if other.get("notApplicable") != line["notApplicable"]:
-            found.append(f"criterion {line['id']} notApplicable: Python {line['notApplicable']}, "
-                         f"JS {other.get('notApplicable')}")
+        for key in ("notApplicable", "due"):
+            if other.get(key) != line.get(key):
+                found.append(f"criterion {line['id']} {key}: Python {line.get(key)}, JS {other.get(key)}")
     for part in ("items", "sections"):
         if len(python[part]) != len(js[part]):
             found.append(f"{part}: {len(python[part])} in Python, {len(js[part])} in JS")
@@ -502,9 +539,22 @@ def differences(python: dict, js: dict) -> list[str]:
             for key in ("points", "awarded", "notApplicablePoints"):
                 if mine["id"] != theirs["id"] or Decimal(theirs[key]) != mine[key]:
                     found.append(f"{part} {mine['id']} {key}: Python {mine[key]}, JS {theirs[key]}")
+            if ("notYetDuePoints" in mine) != ("notYetDuePoints" in theirs) or \
+                    Decimal(theirs.get("notYetDuePoints", 0)) != mine.get("notYetDuePoints", 0):
+                found.append(f"{part} {mine['id']} notYetDuePoints: Python {mine.get('notYetDuePoints')}, "
+                             f"JS {theirs.get('notYetDuePoints')}")
+            for key in ("due", "dueOn"):
+                if mine.get(key) != theirs.get(key):
+                    found.append(f"{part} {mine['id']} {key}: Python {mine.get(key)}, JS {theirs.get(key)}")
     for key in ("total", "maximum", "notApplicablePoints", "score"):
         if Decimal(js[key]) != python[key]:
             found.append(f"{key}: Python {python[key]}, JS {js[key]}")
+    if ("notYetDuePoints" in js) != ("notYetDuePoints" in python) or \
+            Decimal(js.get("notYetDuePoints", 0)) != python.get("notYetDuePoints", 0):
+        found.append(f"notYetDuePoints: Python {python.get('notYetDuePoints')}, JS {js.get('notYetDuePoints')}")
+    for key in ("asOf", "notYetDue"):
+        if python.get(key) != js.get(key):
+            found.append(f"{key}: Python {python.get(key)}, JS {js.get(key)}")
     if (python["outcome"] or {}).get("id") != (js["outcome"] or {}).get("id"):
         found.append(f"outcome: Python {python['outcome']}, JS {js['outcome']}")
     if python["vetoedBy"] != js["vetoedBy"]:

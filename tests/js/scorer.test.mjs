@@ -9,8 +9,8 @@ import { fileURLToPath } from "node:url";
 import Decimal from "decimal.js";
 
 import {
-  checkResponses, explain, finalScore, fmt, intervalContains, intervalText, num, onStep, score,
-  InvalidSubmission,
+  asOf, byDeadline, checkResponses, explain, finalScore, fmt, intervalContains, intervalText, monthEnd, num, onStep,
+  periodEnd, score, timing, InvalidSubmission,
 } from "../../site_src/assets/js/scorer.mjs";
 import { loadValidator } from "../../site_src/assets/js/validator.mjs";
 
@@ -135,4 +135,79 @@ test("loadValidator fetches submission.json and what it $refs, and reports schem
   assert.match(missing[0].message, /rubric/);
   const ok = validate(submission({ "1.1": { awarded: 5 }, "2.1": { awarded: 1.5 }, "3.1": { triggered: false } }), rubric);
   assert.deepEqual(ok, []);
+});
+
+// ---- assessment by deadline (spec/scoring.md 4.3) ----------------------------------------------
+
+/** A rubric assessed by deadline: 1 due at the end of February, 2 all year, 3 at the end of October (veto). */
+const dated = {
+  id: "unit/dated", version: "1.0.0", total: 100,
+  scoring: { notApplicable: false, normalise: false, roundingPlaces: 1 },
+  assessment: { byDeadline: true, source: { lines: [31] } },
+  outcomes: [{ id: "redo", label: "推倒重来", range: { upper: 60, upperInclusive: false } }],
+  sections: [{
+    id: "main", points: 100, items: [
+      { id: "1", points: 30, deadline: { text: "2月底前", kind: "month-end", month: 2 },
+        criteria: [{ id: "1.1", points: 30, rule: { kind: "judgement" } }] },
+      { id: "2", points: 40, deadline: { text: "全年", kind: "whole-year" },
+        criteria: [{ id: "2.1", points: 40, rule: { kind: "judgement" } }] },
+      { id: "3", points: 30, deadline: { text: "10月底前", kind: "month-end", month: 10 },
+        criteria: [{ id: "3.1", points: 30, rule: { kind: "judgement" } }, { id: "3.2", points: 0, rule: { kind: "veto" } }] },
+    ],
+  }],
+};
+const datedSubmission = (period, assessedOn, responses) => ({
+  rubric: "unit/dated", rubricVersion: "1.0.0", subject: { name: "测试" }, period,
+  ...(assessedOn ? { assessedOn } : {}), responses,
+});
+
+test("the assessment date and the year of the deadlines", () => {
+  assert.deepEqual(["2020", "2020Q1", "2020Q4", "2020-02", "2021-02", "1900-02", "0001-01"].map(periodEnd),
+    ["2020-12-31", "2020-03-31", "2020-12-31", "2020-02-29", "2021-02-28", "1900-02-28", "0001-01-31"]);
+  assert.equal(asOf({ period: "2020-02" }), "2020-02-29");
+  assert.equal(asOf({ period: "2020-02", assessedOn: "2020-02-10" }), "2020-02-10");
+  assert.equal(monthEnd(2024, 2), "2024-02-29");
+  assert.equal(byDeadline(rubric), false);
+  assert.equal(timing(rubric, submission({})), null);
+  const december = timing(dated, datedSubmission("2020-12", "2021-01-10", {}));
+  assert.deepEqual([...december.notDueItems], []);
+  assert.equal(december.dueOn.get("1"), "2020-02-29");
+  assert.deepEqual([...timing(dated, datedSubmission("2020-02", "2020-02-28", {})).notDueCriteria], ["1.1", "3.1", "3.2"]);
+  assert.deepEqual([...timing(dated, datedSubmission("2020-02", "2020-02-29", {})).notDueItems], ["3"]);
+});
+
+test("items not yet due leave the maximum, the score is re-normalised and the result says so", () => {
+  const given = datedSubmission("2020-02", null, { "1.1": { awarded: 10 }, "2.1": { awarded: 15 },
+    "3.1": { awarded: 30, reason: "提前完成" }, "3.2": { triggered: true } });
+  const result = score(given, dated);
+  assert.equal(result.asOf, "2020-02-29");
+  assert.deepEqual(result.notYetDue, ["3"]);
+  assert.deepEqual([result.total, result.notYetDuePoints, result.maximum, result.score].map(String), ["25", "30", "70", "35.7"]);
+  assert.equal(result.scoreText, "35.7");
+  assert.deepEqual(result.vetoedBy, []);                      // a veto not yet due triggers nothing
+  assert.equal(result.outcome.id, "redo");                    // on the re-normalised score
+  const line = result.criteria.find((c) => c.id === "3.1");
+  assert.deepEqual([line.due, String(line.awarded), String(line.deducted), line.notApplicable, line.reason],
+    [false, "0", "0", false, undefined]);
+  assert.match(line.explanation, /未到时间节点（10月底前，2020-10-31；评估日期 2020-02-29）.*所填应答不计分/);
+  assert.deepEqual(result.items.map((i) => [i.id, i.due, i.dueOn, String(i.notYetDuePoints)]),
+    [["1", true, "2020-02-29", "0"], ["2", true, undefined, "0"], ["3", false, "2020-10-31", "30"]]);
+  assert.equal(String(result.sections[0].notYetDuePoints), "30");
+  assert.equal(result.criteria.find((c) => c.id === "1.1").due, true);
+});
+
+test("responses not yet due may be left out; a given one is still checked; all due scores as before", () => {
+  const february = datedSubmission("2020-02", null, { "1.1": { awarded: 30 }, "2.1": { awarded: 40 } });
+  assert.deepEqual(checkResponses(february, dated), []);
+  assert.equal(String(score(february, dated).score), "100");
+  const wrong = datedSubmission("2020-02", null, { "1.1": { awarded: 30 }, "2.1": { awarded: 40 }, "3.1": { awarded: 31 } });
+  assert.deepEqual(checkResponses(wrong, dated).map((e) => [e.code, e.pointer]), [["out-of-range", "/responses/3.1/awarded"]]);
+  const november = datedSubmission("2020-11", null, { "1.1": { awarded: 30 }, "2.1": { awarded: 20 } });
+  assert.deepEqual(checkResponses(november, dated).map((e) => e.pointer), ["/responses/3.1", "/responses/3.2"]);
+  const all = score(datedSubmission("2020-11", null, { "1.1": { awarded: 30 }, "2.1": { awarded: 20 },
+    "3.1": { awarded: 9.5 }, "3.2": { triggered: false } }), dated);
+  assert.deepEqual([all.total, all.maximum, all.score, all.notYetDuePoints].map(String), ["59.5", "100", "59.5", "0"]);
+  assert.equal(all.scoreText, "59.5");
+  const other = score(submission({ "1.1": { awarded: 5 }, "2.1": { awarded: 1.5 }, "3.1": { triggered: false } }), rubric);
+  assert.equal("asOf" in other || "notYetDue" in other || other.criteria.some((c) => "due" in c), false);
 });

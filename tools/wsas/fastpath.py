@@ -16,6 +16,7 @@ from decimal import Decimal
 
 import orjson
 
+from .due import by_deadline, not_due_criteria
 from .rubrics import Catalogue, Rubric
 from .rules import VALUE_KEY, num, on_step, step_of
 from .schemas import fast_validator, load_schema
@@ -47,6 +48,7 @@ class FastPath:
         self._note_limit = _note_limit()
         self._criteria = {rubric.id: _criteria_table(rubric) for rubric in catalogue}
         self._verdicts: dict = {}
+        self._not_due: dict = {}
 
     def valid_document(self, data: bytes) -> tuple[dict, Rubric] | None:
         """(submission, rubric) when ``data`` is certainly a valid submission, else None."""
@@ -64,7 +66,7 @@ class FastPath:
         rubric = self.catalogue.get(document["rubric"])
         if rubric is None or document["rubricVersion"] != rubric.version:
             return None
-        inner = self._responses_keys(document["responses"], rubric)
+        inner = self._responses_keys(document["responses"], rubric, self._not_due_of(document, rubric))
         if inner is None:
             return None
         keys = len(document) + len(document["subject"]) + len(document.get("assessor", ())) + inner
@@ -72,11 +74,27 @@ class FastPath:
             return None
         return document, rubric
 
-    def _responses_keys(self, responses: dict, rubric: Rubric) -> int | None:
-        """The number of keys in ``responses`` and in each response when all are valid, else None."""
+    def _not_due_of(self, document: dict, rubric: Rubric) -> frozenset:
+        """Criteria not yet due at the document's date (spec/scoring.md §4.3), remembered per rubric and date."""
+        if not by_deadline(rubric):
+            return frozenset()
+        key = (rubric.id, document["period"], document.get("assessedOn"))
+        found = self._not_due.get(key)
+        if found is None:
+            found = not_due_criteria(rubric, document)
+            if len(self._not_due) < _MEMO_LIMIT:
+                self._not_due[key] = found
+        return found
+
+    def _responses_keys(self, responses: dict, rubric: Rubric, not_due: frozenset) -> int | None:
+        """The number of keys in ``responses`` and in each response when all are valid, else None.
+        Criteria in ``not_due`` may go without a response; one given is checked but does not count as applicable."""
         table = self._criteria[rubric.id]
-        if table is None or len(responses) != len(table) or responses.keys() != table.keys():
+        if table is None:
             return None
+        if len(responses) != len(table) or responses.keys() != table.keys():
+            if not not_due or not responses.keys() <= table.keys() or not table.keys() - responses.keys() <= not_due:
+                return None
         limit, verdicts = self._note_limit, self._verdicts
         count, applicable = len(responses), False
         try:
@@ -103,7 +121,7 @@ class FastPath:
                             verdicts[key] = verdict
                     if not verdict:
                         return None
-                    applicable = applicable or scores
+                    applicable = applicable or (scores and criterion_id not in not_due)
                 elif not (may_skip and response.get("notApplicable") is True):
                     return None
         except TypeError:  # an unhashable value (a list or an object): the reference path explains it

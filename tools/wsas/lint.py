@@ -65,8 +65,8 @@ def lint_file(path: str | Path) -> Report:
 
 
 def lint(rubric: Rubric) -> list[Finding]:
-    raw = [*_ids(rubric), *_sums(rubric), *_rules(rubric), *_scoring(rubric), *_outcomes(rubric),
-           *_sources(rubric)]
+    raw = [*_ids(rubric), *_sums(rubric), *_rules(rubric), *_scoring(rubric), *_assessment(rubric),
+           *_outcomes(rubric), *_sources(rubric)]
     errata = rubric.data["errata"]
     findings, used = [], set()
     for finding in raw:
@@ -265,6 +265,26 @@ def _scoring(rubric: Rubric):
         yield Finding("scoring", "warning", "允许缺项但不折算：缺项会直接降低得分",
                       "not-applicable criteria allowed without normalisation: they lower the score",
                       pointer(["scoring"]))
+
+
+def _assessment(rubric: Rubric):
+    """Assessing by deadline (spec/scoring.md §4.3) needs every item to say its deadline, or that it has none."""
+    if not rubric.data.get("assessment", {}).get("byDeadline"):
+        return
+    dated = 0
+    for path, _, item, criterion in _walk(rubric):
+        if item is None or criterion is not None or item.get("lost"):
+            continue
+        if "deadline" not in item:
+            yield _error("assessment", f"按时间节点评估，但项目 {item['id']} 没有写时间节点（原文未给出时写 kind: none）",
+                         f"assessed by deadline, but item {item['id']} states no deadline (kind: none when the "
+                         "source gives none)", path, item["id"])
+        elif item["deadline"]["kind"] == "month-end":
+            dated += 1
+    if not dated:
+        yield _warning("assessment", "按时间节点评估，但没有一个项目有「x月底前」的时间节点：不起作用",
+                       "assessed by deadline, but no item has a month-end deadline: it changes nothing",
+                       ["assessment", "byDeadline"])
 
 
 def _outcomes(rubric: Rubric):

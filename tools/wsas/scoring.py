@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 from .consequences import consequences_of, grade_of, programs_using
+from .due import Timing, dated_items, timing
 from .errors import Error
 from .rubrics import Catalogue, Rubric, published_catalogue
 from .rules import APPLY, VALUE_KEY, fmt, interval_contains, num
@@ -36,13 +37,23 @@ def score_valid(submission: dict, rubric: Rubric, extra_programs: list | None = 
     (e.g. an adopting body's program file with score cut-offs) to those of the published programs."""
     responses = submission["responses"]
     plan = plan_of(rubric)
+    when = timing(rubric, submission)
+    not_due = when.not_due_criteria if when else frozenset()
     criteria, vetoed_by = [], []
     item_awarded = [ZERO] * len(plan.items)
     item_na = list(plan.item_lost)
+    item_later = [ZERO] * len(plan.items)
     section_awarded = [ZERO] * len(plan.sections)
     section_na = list(plan.section_lost)
+    section_later = [ZERO] * len(plan.sections)
     for step in plan.steps:
-        response = responses[step.id]
+        response = responses.get(step.id)
+        if step.id in not_due:
+            line = _not_due_line(step, rubric, when, given=response is not None)
+            item_later[step.item_index] += step.points
+            section_later[step.section_index] += step.points
+            criteria.append(line)
+            continue
         if response.get("notApplicable"):
             line = step.not_applicable_line.copy()
             item_na[step.item_index] += step.points
@@ -66,8 +77,9 @@ def score_valid(submission: dict, rubric: Rubric, extra_programs: list | None = 
                 for (node_id, points), awarded, na in zip(plan.sections, section_awarded, section_na)]
     total = sum(section_awarded, ZERO)
     not_applicable = sum(section_na, ZERO)
-    maximum = plan.total - not_applicable
-    final = final_score(total, maximum, rubric.scoring, vetoed=bool(vetoed_by))
+    not_yet_due = sum(section_later, ZERO)
+    maximum = plan.total - not_applicable - not_yet_due
+    final = final_score(total, maximum, rubric.scoring, vetoed=bool(vetoed_by), renormalise=not_yet_due > 0)
     result = {"rubric": rubric.id, "rubricVersion": rubric.version, "subject": submission["subject"],
               "period": submission["period"]}
     for key in ("assessor", "assessedOn"):
@@ -76,6 +88,8 @@ def score_valid(submission: dict, rubric: Rubric, extra_programs: list | None = 
     outcome = outcome_of(final, rubric)
     result.update(criteria=criteria, items=items, sections=sections, total=total, maximum=maximum,
                   notApplicablePoints=not_applicable, score=final, vetoedBy=vetoed_by, outcome=outcome)
+    if when:
+        _state_timing(result, when, item_later, section_later, not_yet_due)
     programs = programs_using(rubric.id) + [p for p in extra_programs or [] if rubric.id in p.data.get("rubrics", [])]
     grade = grade_of(final, rubric.id, programs)
     if grade:
@@ -164,16 +178,48 @@ def _line(plan: _Plan, step: _Step, value) -> dict:
     return template.copy()
 
 
-def final_score(total: Decimal, maximum: Decimal, scoring: dict, vetoed: bool) -> Decimal:
-    """0 when vetoed; 实得分 ÷ 应得分 × 100 rounded half up when normalised; else the total."""
+def final_score(total: Decimal, maximum: Decimal, scoring: dict, vetoed: bool, renormalise: bool = False) -> Decimal:
+    """0 when vetoed; 实得分 ÷ 应得分 × 100 rounded half up when normalised, or when items not yet due
+    left the maximum (``renormalise``, spec/scoring.md §4.3); else the total."""
     if vetoed:
         return ZERO
-    if not scoring["normalise"]:
+    if not (scoring["normalise"] or renormalise):
         return total
     with localcontext() as context:
         context.prec = 60
         exact = total * 100 / maximum
     return exact.quantize(Decimal(1).scaleb(-scoring["roundingPlaces"]), rounding=ROUND_HALF_UP)
+
+
+def _not_due_line(step: _Step, rubric: Rubric, when: Timing, given: bool) -> dict:
+    """The result line of a criterion whose item is not yet due: no points, none deducted, left out of the maximum."""
+    due_on, deadline = when.due_on[step.item_id], _deadline_text(rubric, step.item_id)
+    ignored = ("；所填应答不计分", "; the response given is ignored") if given else ("", "")
+    return {"id": step.id, "item": step.item_id, "section": step.section_id, "rule": step.kind,
+            "points": step.points, "awarded": ZERO, "deducted": ZERO, "notApplicable": False, "due": False,
+            "explanation": f"未到时间节点（{deadline}，{due_on}；评估日期 {when.as_of}），"
+                           f"{fmt(step.points)} 分不计入应得分{ignored[0]}",
+            "explanationEn": f"not yet due ({due_on}; assessed on {when.as_of}): "
+                             f"{fmt(step.points)} points left out of the maximum{ignored[1]}"}
+
+
+def _deadline_text(rubric: Rubric, item_id: str) -> str:
+    return next(item.text for item in dated_items(rubric) if item.id == item_id)
+
+
+def _state_timing(result: dict, when: Timing, item_later: list, section_later: list, not_yet_due: Decimal) -> None:
+    """Say in the result what the assessment date left out (spec/scoring.md §4.3)."""
+    for line in result["criteria"]:
+        line.setdefault("due", True)
+    for item, later in zip(result["items"], item_later):
+        item["notYetDuePoints"] = later
+        item["due"] = item["id"] not in when.not_due_items
+        if item["id"] in when.due_on:
+            item["dueOn"] = when.due_on[item["id"]]
+    for section, later in zip(result["sections"], section_later):
+        section["notYetDuePoints"] = later
+    result.update(asOf=when.as_of, notYetDue=[item["id"] for item in result["items"] if not item["due"]],
+                  notYetDuePoints=not_yet_due)
 
 
 def outcome_of(value: Decimal, rubric: Rubric) -> dict | None:

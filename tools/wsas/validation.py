@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .due import not_due_criteria
 from .errors import Error, pointer
 from .rubrics import Catalogue, Rubric, published_catalogue
 from .rules import VALUE_KEY, num, on_step, step_of, fmt
@@ -28,10 +29,12 @@ def validate(submission, catalogue: Catalogue | None = None) -> list[Error]:
                       f"评估表 {rubric.id} 没有版本 {submission['rubricVersion']}（当前版本 {rubric.version}）",
                       f"rubric {rubric.id} has no version {submission['rubricVersion']} (current: {rubric.version})",
                       "/rubricVersion")]
-    return check_responses(submission["responses"], rubric)
+    return check_responses(submission["responses"], rubric, not_due_criteria(rubric, submission))
 
 
-def check_responses(responses: dict, rubric: Rubric) -> list[Error]:
+def check_responses(responses: dict, rubric: Rubric, not_due: frozenset = frozenset()) -> list[Error]:
+    """The semantic errors of the responses; ``not_due`` names criteria not yet due at the submission's
+    date (spec/scoring.md §4.3): they may go without a response, and one given is checked but scores nothing."""
     errors = []
     for criterion_id in responses:
         if criterion_id not in rubric.criteria:
@@ -43,12 +46,14 @@ def check_responses(responses: dict, rubric: Rubric) -> list[Error]:
         where = ["responses", criterion_id]
         response = responses.get(criterion_id)
         if response is None:
+            if criterion_id in not_due:
+                continue
             errors.append(Error("missing-response", f"评分细则 {criterion_id} 没有应答",
                                 f"criterion {criterion_id} has no response", pointer(where)))
             continue
         found = _check_response(response, placement.criterion, rubric, where)
         errors.extend(found)
-        if not found and "notApplicable" not in response:
+        if not found and "notApplicable" not in response and criterion_id not in not_due:
             applicable_points += num(placement.criterion["points"])
     if not errors and applicable_points == 0:
         errors.append(Error("no-applicable-criteria", "所有评分细则都是缺项，无法评分",

@@ -150,6 +150,67 @@ function resolveRubric(submission, rubrics) {
   return { rubric: list.find((r) => r.id === submission.rubric) || null, known };
 }
 
+// ---- assessment by deadline (Python due.py; spec/scoring.md 4.3) ----------------------------
+
+/** Whether the rubric declares that its items count only from their deadline on (assessment.byDeadline). */
+export function byDeadline(rubric) {
+  return Boolean(rubric && rubric.assessment && rubric.assessment.byDeadline);
+}
+
+/** The last day of a month as ISO text (「x月底前」); the Date's proleptic Gregorian calendar, any year 1–9999. */
+export function monthEnd(year, month) {
+  const day = new Date(0);
+  day.setUTCFullYear(year, month, 0); // day 0 of the next month
+  return `${String(year).padStart(4, "0")}-${String(month).padStart(2, "0")}-${String(day.getUTCDate()).padStart(2, "0")}`;
+}
+
+/** The last day of a period: 2020 → 2020-12-31, 2020Q1 → 2020-03-31, 2020-02 → 2020-02-29. */
+export function periodEnd(period) {
+  const year = Number(period.slice(0, 4));
+  if (period.length === 4) return monthEnd(year, 12);
+  if (period[4] === "Q") return monthEnd(year, 3 * Number(period[5]));
+  return monthEnd(year, Number(period.slice(5, 7)));
+}
+
+/** The assessment date: assessedOn when given, else the last day of the period. */
+export function asOf(submission) {
+  return submission.assessedOn || periodEnd(submission.period);
+}
+
+/**
+ * What a (schema-valid) submission's date leaves out of a rubric that assesses by deadline, or null
+ * for other rubrics: {asOf, dueOn: Map(item id → deadline date), notDueItems: Set, notDueCriteria: Set}.
+ * A month-end deadline falls in the year of the period; an item is due when its deadline is on or
+ * before the assessment date (ISO dates compare as text). Items without a month-end deadline are
+ * always due.
+ */
+export function timing(rubric, submission) {
+  if (!byDeadline(rubric)) return null;
+  const date = asOf(submission);
+  const year = Number(submission.period.slice(0, 4));
+  const dueOn = new Map();
+  const notDueItems = new Set();
+  const notDueCriteria = new Set();
+  for (const section of rubric.sections || []) {
+    for (const item of section.items || []) {
+      const deadline = item.deadline;
+      if (!deadline || deadline.kind !== "month-end") continue;
+      dueOn.set(item.id, monthEnd(year, deadline.month));
+      if (dueOn.get(item.id) > date) {
+        notDueItems.add(item.id);
+        for (const criterion of item.criteria || []) notDueCriteria.add(criterion.id);
+      }
+    }
+  }
+  return { asOf: date, dueOn, notDueItems, notDueCriteria };
+}
+
+const notYetDueWords = (deadline, dueOn, date, points, given) => [
+  `未到时间节点（${deadline}，${dueOn}；评估日期 ${date}），${points} 分不计入应得分` + (given ? "；所填应答不计分" : ""),
+  `not yet due (${dueOn}; assessed on ${date}): ${points} points left out of the maximum` +
+    (given ? "; the response given is ignored" : ""),
+];
+
 // ---- semantic checks (Python validation.py) -----------------------------------------------
 
 /**
@@ -168,6 +229,7 @@ export function checkResponses(submission, rubrics) {
   }
   const responses = submission.responses || {};
   const criteria = criteriaById(rubric);
+  const notDue = (timing(rubric, submission) || { notDueCriteria: new Set() }).notDueCriteria;
   const errors = [];
   for (const criterionId of Object.keys(responses)) {
     if (!criteria.has(criterionId)) {
@@ -179,13 +241,14 @@ export function checkResponses(submission, rubrics) {
   for (const [criterionId, placement] of criteria) {
     const where = ["responses", criterionId];
     if (!hasOwn(responses, criterionId) || responses[criterionId] === null || responses[criterionId] === undefined) {
+      if (notDue.has(criterionId)) continue; // not yet due: may go without a response (spec/scoring.md 4.3)
       errors.push(error("missing-response", pointer(where), semantic.missingResponse(criterionId)));
       continue;
     }
     const response = responses[criterionId];
     const found = checkResponse(response, placement.criterion, rubric, where);
     errors.push(...found);
-    if (found.length === 0 && !hasOwn(response, "notApplicable")) {
+    if (found.length === 0 && !hasOwn(response, "notApplicable") && !notDue.has(criterionId)) {
       applicablePoints = applicablePoints.plus(num(placement.criterion.points));
     }
   }
@@ -326,11 +389,12 @@ export class InvalidSubmission extends Error {
 
 /**
  * 0 when vetoed; else total ÷ maximum × 100 rounded ROUND_HALF_UP to roundingPlaces when
- * the rubric normalises; else the total (spec/scoring.md 5.2, 5.3).
+ * the rubric normalises, or when items not yet due left the maximum (`renormalise`,
+ * spec/scoring.md 4.3); else the total (spec/scoring.md 5.2, 5.3).
  */
-export function finalScore(total, maximum, scoring, vetoed) {
+export function finalScore(total, maximum, scoring, vetoed, renormalise = false) {
   if (vetoed) return ZERO;
-  if (!scoring.normalise) return total;
+  if (!scoring.normalise && !renormalise) return total;
   const places = Number(scoring.roundingPlaces);
   const scale = new D(10).pow(places);
   // floor(total × 100 × 10^p ÷ maximum + 1/2) ÷ 10^p, with exact integer division
@@ -365,6 +429,27 @@ function part(node, lines, lost = ZERO) {
   };
 }
 
+/** Say in the result what the assessment date left out (spec/scoring.md 4.3; Python scoring._state_timing). */
+function stateTiming(result, when, linesOf, rubric) {
+  for (const line of result.criteria) if (line.due === undefined) line.due = true;
+  const later = (lines) => sum(lines.filter((c) => c.due === false).map((c) => c.points));
+  let index = 0;
+  for (const section of rubric.sections) {
+    for (const item of section.items) {
+      const entry = result.items[index++];
+      entry.notYetDuePoints = later(linesOf.get(item) || []);
+      entry.due = !when.notDueItems.has(item.id);
+      if (when.dueOn.has(item.id)) entry.dueOn = when.dueOn.get(item.id);
+    }
+  }
+  rubric.sections.forEach((section, at) => {
+    result.sections[at].notYetDuePoints = later(linesOf.get(section) || []);
+  });
+  result.asOf = when.asOf;
+  result.notYetDue = result.items.filter((entry) => !entry.due).map((entry) => entry.id);
+  result.notYetDuePoints = later(result.criteria);
+}
+
 /**
  * The result of a submission: {rubric, rubricVersion, subject, period, criteria, items,
  * sections, total, maximum, notApplicablePoints, score, vetoedBy, outcome}; every number is
@@ -377,16 +462,31 @@ export function score(submission, rubrics) {
   return scoreValid(submission, resolveRubric(submission, rubrics).rubric);
 }
 
-/** The result of a submission already known to be valid against `rubric`. */
+/** The line of a criterion whose item is not yet due: no points, none deducted, out of the maximum. */
+function notDue(points, item, when, given) {
+  const [explanation, explanationEn] = notYetDueWords(item.deadline.text, when.dueOn.get(item.id), when.asOf,
+    fmt(points), given);
+  return { awarded: ZERO, deducted: ZERO, notApplicable: false, vetoed: false, due: false, explanation, explanationEn };
+}
+
+/**
+ * The result of a submission already known to be valid against `rubric`. For a rubric that
+ * assesses by deadline (spec/scoring.md 4.3) the result also states asOf, notYetDue and
+ * notYetDuePoints, and each criterion, item and section its `due` / `notYetDuePoints`.
+ */
 export function scoreValid(submission, rubric) {
   const responses = submission.responses;
+  const when = timing(rubric, submission);
   const criteria = [];
   const vetoedBy = [];
   const linesOf = new Map();
   for (const { section, item, criterion } of placements(rubric)) {
     const response = responses[criterion.id];
     const points = num(criterion.points);
-    const result = explain(criterion, response);
+    const given = response !== undefined && response !== null;
+    const result = when && when.notDueCriteria.has(criterion.id)
+      ? notDue(points, item, when, given)
+      : explain(criterion, response);
     if (result.vetoed) vetoedBy.push(criterion.id);
     const line = {
       id: criterion.id,
@@ -400,7 +500,8 @@ export function scoreValid(submission, rubric) {
       explanation: result.explanation,
       explanationEn: result.explanationEn,
     };
-    for (const key of ["reason", "evidence"]) if (response[key]) line[key] = response[key];
+    if (result.due === false) line.due = false;
+    else for (const key of ["reason", "evidence"]) if (response[key]) line[key] = response[key];
     criteria.push(line);
     for (const node of [section, item]) {
       if (!linesOf.has(node)) linesOf.set(node, []);
@@ -419,8 +520,10 @@ export function scoreValid(submission, rubric) {
   }
   const total = sum(criteria.map((c) => c.awarded));
   const notApplicablePoints = sum(sections.map((s) => s.notApplicablePoints));
-  const maximum = num(rubric.total).minus(notApplicablePoints);
-  const final = finalScore(total, maximum, rubric.scoring, vetoedBy.length > 0);
+  const notYetDuePoints = sum(criteria.filter((c) => c.due === false).map((c) => c.points));
+  const maximum = num(rubric.total).minus(notApplicablePoints).minus(notYetDuePoints);
+  const renormalise = !notYetDuePoints.isZero();
+  const final = finalScore(total, maximum, rubric.scoring, vetoedBy.length > 0, renormalise);
   const result = {
     rubric: rubric.id,
     rubricVersion: rubric.version,
@@ -437,11 +540,12 @@ export function scoreValid(submission, rubric) {
     notApplicablePoints,
     score: final,
     // the score as printed: with roundingPlaces decimals when normalised (82.9, 50.0)
-    scoreText: rubric.scoring.normalise && !vetoedBy.length
+    scoreText: (rubric.scoring.normalise || renormalise) && !vetoedBy.length
       ? final.toFixed(Number(rubric.scoring.roundingPlaces))
       : fmt(final),
     vetoedBy,
     outcome: outcomeOf(final, rubric),
   });
+  if (when) stateTiming(result, when, linesOf, rubric);
   return result;
 }
