@@ -34,6 +34,13 @@ bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
 	$(BIN)/python benchmarks/throughput.py $(BENCH_ARGS)
 
+# The handbook's batch page in Chromium against wsas score (not part of the tests): records/s and their ratio.
+.PHONY: bench-browser
+bench-browser: $(STAMP) $(NODE_STAMP)
+	$(BIN)/wsas site build
+	$(BIN)/mkdocs build --strict --quiet
+	$(BIN)/python benchmarks/batch_page.py $(BENCH_ARGS)
+
 # Fuzz every entry point (not part of the tests): inputs tried, crashes, hangs per entry point.
 fuzz: $(STAMP)
 	$(BIN)/python benchmarks/fuzz.py $(FUZZ_ARGS)

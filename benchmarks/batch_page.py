@@ -7,7 +7,7 @@ benchmarks/throughput.py) with about 50 lines corrupted in varied ways — then 
 
 - ``wsas score FOLDER --jsonl --csv --quiet`` (one process, ``--jobs 1``): records per second;
 - the batch page in Debian's Chromium (headless, Playwright), the same folder picked: records per
-  second from the click on 开始 to the summary, with the downloads made;
+  second from the pick (the page starts at once) to the summary, the downloads ready;
 - their ratio (goal ≥ 0.5×).
 
 :func:`write_inputs` is also what tests/browser/test_batch_page.py and tests/js/batch-cli.test.mjs use
@@ -147,9 +147,8 @@ def page_score(folder: Path, out: Path) -> tuple[float, int]:
             page = browser.new_page()
             page.goto(base + "batch.html")
             page.wait_for_selector("[data-batch-ready]")
+            start = time.perf_counter()  # the page starts as soon as the folder is picked
             page.locator("[data-batch-folder]").set_input_files(str(folder))
-            start = time.perf_counter()
-            page.locator("[data-batch-start]").click()
             page.wait_for_selector("[data-batch-done]", timeout=3_600_000)
             seconds = time.perf_counter() - start
             records = int(page.locator("[data-batch-records]").get_attribute("data-batch-records"))
