@@ -406,15 +406,57 @@ def test_yes_no_and_counts(tmp_path):
 
 def test_empty_inputs(tmp_path):
     def edit(workbook, layout):
-        workbook[SHEET][layout.cell("value", "12.1")] = None
+        workbook[SHEET][layout.cell("value", "8.1")] = None   # 4月底前: due at the example's 2020-05-29
         workbook[SHEET][layout.field_cell("subject.name")] = None
 
     path = filled(tmp_path, example(ENTERPRISE), edit=edit)
     errors = imported_errors(path)
-    only_error(path, "empty", value_cell("lianyungang-2020/enterprise", "12.1"), "12.1")
+    only_error(path, "empty", value_cell("lianyungang-2020/enterprise", "8.1"), "8.1")
     layout = Layout(wsas.load_rubric("lianyungang-2020/enterprise"))
     only_error(path, "empty", f"{SHEET}!{layout.field_cell('subject.name')}")
     assert not any(e.code == "missing-response" for e in errors), "reported once, at the cell"
+
+
+def test_items_not_yet_due_may_stay_empty(tmp_path):
+    """spec/scoring.md §4.3: at the example's 评估日期 2020-05-29, items 9, 10 (5月底前) and 12 (10月底前) are not
+    yet due: their cells may stay empty; typed in, they are checked but score nothing."""
+    def edit(workbook, layout):
+        for criterion_id in ("9.1", "10.1", "12.1"):
+            workbook[SHEET][layout.cell("value", criterion_id)] = None
+
+    submission = example(ENTERPRISE)
+    imported = import_workbook(filled(tmp_path, submission, "empty-later.xlsx", edit=edit))
+    assert imported.ok, [str(e) for e in imported.errors]
+    assert set(imported.submission["responses"]) == set(submission["responses"]) - {"9.1", "10.1", "12.1"}
+    result = imported.result
+    assert (result["asOf"], result["notYetDue"], result["maximum"]) == ("2020-05-29", ["9", "10", "12"], 75)
+    given = wsas.score(submission)   # the same as with the later responses given; only the explanations differ
+    assert {k: v for k, v in result.items() if k != "criteria"} == {k: v for k, v in given.items() if k != "criteria"}
+    assert [(c["id"], c["awarded"], c["due"]) for c in result["criteria"]] == \
+        [(c["id"], c["awarded"], c["due"]) for c in given["criteria"]]
+    assert "所填应答不计分" in given["criteria"][-1]["explanation"]
+    assert "所填应答不计分" not in result["criteria"][-1]["explanation"]
+
+    def too_many(workbook, layout):
+        workbook[SHEET][layout.cell("value", "12.1")] = 16
+
+    only_error(filled(tmp_path, submission, "over.xlsx", edit=too_many), "out-of-range",
+               value_cell("lianyungang-2020/enterprise", "12.1"), "12.1")
+
+
+def test_the_workbook_follows_the_deadlines_of_its_rubric():
+    """The template of a rubric assessed by deadline carries the assessment date and the points not yet due;
+    other templates do not."""
+    enterprise = Layout(wsas.load_rubric("lianyungang-2020/enterprise"))
+    keys = dict(enterprise.formula_cells)
+    assert "asOf" in keys and "notYetDuePoints" in keys
+    sheet = build(enterprise.rubric)[SHEET]
+    assert sheet[keys["asOf"]].number_format == "yyyy-mm-dd"
+    assert "notYetDuePoints" not in dict(Layout(wsas.load_rubric("shishi-2024/town")).formula_cells)
+    greyed = {str(rule_range.sqref) for rule_range in sheet.conditional_formatting}
+    dated = [item for item in enterprise.rubric.data["sections"][0]["items"]
+             if item.get("deadline", {}).get("kind") == "month-end"]
+    assert len(greyed) == len(dated) == 11     # every item but 6 (no deadline, erratum E2)
 
 
 def test_bad_fields(tmp_path):

@@ -93,6 +93,18 @@ TARGETED = {
     "county-spec-82.9": varied(COUNTY, {key: {"awarded": value} for key, value in COUNTY_SPEC.items()}),
     "county-full": varied(COUNTY, {key: {"awarded": wsas.load_rubric("lianyungang-2020/county-bureau")
                                          .criteria[key].criterion["points"]} for key in COUNTY_SPEC}),
+    # spec/scoring.md §4.3: the county bureau's February, 全年 items always due; 58.3 → redo on the enterprise form
+    "county-february": dict(varied(COUNTY, {"6.1": {"awarded": 1}}), period="2020-02", assessedOn="2020-02-29"),
+    "enterprise-february-redo": dict(varied("lianyungang-2020/enterprise.valid.json",
+                                            {"1.1": {"awarded": 5}, "2.1": {"awarded": 2.5}, "3.1": {"awarded": 6},
+                                             "6.1": {"awarded": 4}}), period="2020-02", assessedOn="2020-02-29"),
+}
+
+# The 评估日期 typed as text, or left empty (then the 评估期's last day counts), instead of a date cell.
+DATE_TEXT = {
+    "enterprise-date-as-text-before": ("enterprise-february-redo", "2020-02-28"),
+    "enterprise-date-as-text-on": ("enterprise-february-redo", "2020-02-29"),
+    "enterprise-quarter-without-date": ("enterprise-february-redo", None),
 }
 
 # Invalid on purpose: the sheet must show no score for these either.
@@ -149,6 +161,13 @@ def cases() -> dict[str, tuple]:
         found[f"example-{path.parent.parent.name}-{path.stem}"] = (wsas.load_json_file(path), catalogue, True)
     for name, submission in TARGETED.items():
         found[name] = (submission, catalogue, True)
+    for name, (base, day) in DATE_TEXT.items():
+        submission = {key: value for key, value in TARGETED[base].items() if key != "assessedOn"}
+        if day is None:
+            submission["period"] = "2020Q1"
+        else:
+            submission["assessedOn"] = day
+        found[name] = (submission, catalogue, True)
     variant = Rubric(dict(wsas.load_rubric("lianyungang-2020/enterprise").data, id="variant/enterprise",
                           columns=["序号", "主要内容", "具体要求", "分值", "扣分", "得分", "备注"]))
     found["variant-deducted-column"] = (dict(example("lianyungang-2020/enterprise.valid.json"),
@@ -186,6 +205,8 @@ def recalculated(tmp_path_factory):
         rubric = catalogue.get(submission["rubric"])
         workbook, layout = build(rubric), Layout(rubric)
         fill_workbook(workbook, layout, submission)
+        if DATE_TEXT.get(name, (None, None))[1]:
+            workbook[SHEET][layout.field_cell("assessedOn")].value = DATE_TEXT[name][1]   # typed as text
         workbook.save(source / f"{name}.xlsx")
         made[name] = (layout, catalogue)
     for rubric in published_catalogue():
@@ -219,6 +240,10 @@ def test_sheet_score_equals_the_reference(recalculated, name):
             assert exact(values[f"deducted:{line['id']}"]) == line["deducted"], line["id"]
     for key in ("total", "notApplicablePoints", "maximum", "score"):
         assert exact(values[key]) == reference[key], key
+    assert ("notYetDuePoints" in values) == ("notYetDuePoints" in reference)
+    if "notYetDuePoints" in reference:   # spec/scoring.md §4.3
+        assert exact(values["notYetDuePoints"]) == reference["notYetDuePoints"]
+        assert values["asOf"].date().isoformat() == reference["asOf"]
     for part in reference["items"]:
         assert exact(values[f"item-na:{part['id']}"]) == part["notApplicablePoints"]
         if f"item:{part['id']}" in values:
@@ -248,6 +273,16 @@ def test_the_targeted_cases_are_what_they_say(recalculated):
     assert scores["town-15.5-yes"] - scores["town-15.5-no"] == 2
     assert scores["county-spec-82.9"] == 82.9 and scores["county-full"] == 100
     assert shown(recalculated["county-spec-82.9"][0], recalculated["county-spec-82.9"][1])["total"] == 70.5
+    # spec/scoring.md §4.3: 1.1 + 3.1 + 4.1 + 5.1 due by February plus the 全年 items 2, 9, 10 (lost 8 aside): 60
+    county = shown(recalculated["county-february"][0], recalculated["county-february"][1])
+    assert (county["notYetDuePoints"], county["maximum"], county["awarded:6.1"]) == (25, 60, 0)
+    dated = {name: shown(recalculated[name][0], recalculated[name][1])
+             for name in ("enterprise-february-redo", *DATE_TEXT)}
+    assert {name: (v["maximum"], v["score"], v["outcome"]) for name, v in dated.items()} == {
+        "enterprise-february-redo": (30, 58.3, "专项整治工作推倒重新开展"),
+        "enterprise-date-as-text-on": (30, 58.3, "专项整治工作推倒重新开展"),
+        "enterprise-date-as-text-before": (5, 80, "无"),
+        "enterprise-quarter-without-date": (35, 62.9, "无")}
     variant = recalculated["variant-deducted-column"][1]
     assert [c.role for c in variant.columns] == ["number", "item", "criterion", "points", "id", "rule", "value",
                                                  "deducted", "awarded", "other", "reason", "evidence"]

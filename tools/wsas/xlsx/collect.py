@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..calendar_formats import is_calendar_value
+from ..due import not_due_criteria
 from .cells import CellProblem, date, is_empty, number, period, rate, refuse_formula, text, yes_no
 from .errors import CellError, cell_error
 from .layout import FIELDS, MANIFEST_SHEET, NA_TEXT, SHEET, Layout
@@ -91,7 +93,20 @@ def _fields(sheet, layout: Layout, errors: list) -> dict:
     return values
 
 
-def _response(sheet, layout: Layout, criterion: dict, errors: list) -> dict | None:
+def _not_due(layout: Layout, values: dict) -> frozenset:
+    """Criteria not yet due at the dates typed in (spec/scoring.md §4.3); none while the dates are not real ones."""
+    dates = {"period": values["period"]}
+    if values["assessedOn"] is not None:
+        dates["assessedOn"] = values["assessedOn"]
+    if not is_calendar_value("wsas-period", dates["period"] or "") or \
+            not is_calendar_value("date", dates.get("assessedOn", "2000-01-01")):
+        return frozenset()
+    return not_due_criteria(layout.rubric, dates)
+
+
+def _response(sheet, layout: Layout, criterion: dict, errors: list, optional: bool = False) -> dict | None:
+    """The response typed into a criterion's row; None when it has errors, or when it is ``optional`` (not yet due)
+    and left empty."""
     cid, kind = criterion["id"], criterion["rule"]["kind"]
     base = f"/responses/{cid}"
     value_cell = layout.cell("value", cid)
@@ -116,6 +131,8 @@ def _response(sheet, layout: Layout, criterion: dict, errors: list) -> dict | No
         else:
             response["notApplicable"] = True   # the validator reports that it is not allowed here
     elif is_empty(value):
+        if optional:
+            return None
         errors.append(cell_error("empty", "未填写填报值", "no value filled in", SHEET, value_cell, cid, base))
     else:
         reader = {"judgement": ("awarded", lambda c: number(c.value)),
@@ -144,9 +161,10 @@ def read_submission(workbook, layout: Layout) -> tuple[dict, list[CellError]]:
     sheet = workbook[SHEET]
     errors: list[CellError] = []
     values = _fields(sheet, layout, errors)
+    later = _not_due(layout, values)
     responses = {}
     for criterion_id, row in layout.criterion_rows.items():
-        response = _response(sheet, layout, row.criterion, errors)
+        response = _response(sheet, layout, row.criterion, errors, optional=criterion_id in later)
         if response is not None:
             responses[criterion_id] = response
     document = {"$schema": SUBMISSION_SCHEMA, "rubric": layout.rubric.id, "rubricVersion": layout.rubric.version,

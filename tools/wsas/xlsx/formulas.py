@@ -14,12 +14,19 @@ Inputs that the reference implementation would refuse show 「无效」 instead 
 number, and the totals show 「未填完」 or 「有误」 until every input is valid, so
 the sheet never shows a score the reference implementation would not give.
 Functions are limited to ones Excel and LibreOffice share without prefixes.
+
+Rubrics assessed by deadline (spec/scoring.md §4.3): the 评估日期 cell (or, when it is
+empty, the last day of the 评估期) gives the assessment date; a criterion whose item's
+「x月底前」 falls after it shows 0 points (its row is greyed) and its points leave the
+maximum; the score is then normalised. Dates are the spreadsheet's date serials.
 """
 
 from __future__ import annotations
 
 from ..rules import fmt, num, step_of
 from .layout import NA_TEXT, NO, YES, Layout, may_be_not_applicable
+
+DATE_FORMAT = "yyyy-mm-dd"
 
 INVALID = "无效"
 INCOMPLETE = "未填完"
@@ -123,24 +130,62 @@ def rule_formula(criterion: dict, x: str) -> str:
     raise ValueError(f"unknown rule kind {kind!r}")
 
 
+def absolute(cell: str) -> str:
+    """$C$5 for C5: the same cell from anywhere (conditional formats are relative to their range)."""
+    letters = cell.rstrip("0123456789")
+    return f"${letters}${cell[len(letters):]}"
+
+
+def as_of_formula(layout: Layout) -> str:
+    """The assessment date (spec/scoring.md §4.3): 评估日期 (a date, or text YYYY-MM-DD), else the last day
+    of the 评估期 (2020, 2020Q1, 2020-02); "" while neither can be read."""
+    day, period = layout.field_cell("assessedOn"), layout.field_cell("period")
+    d, p = f"TRIM({day})", f"TRIM({period})"
+    year = f"VALUE(LEFT({p},4))"
+    typed = f"DATE(VALUE(LEFT({d},4)),VALUE(MID({d},6,2)),VALUE(MID({d},9,2)))"
+    period_end = (f'IF(LEN({p})=4,DATE({year},12,31),IF(MID({p},5,1)="Q",DATE({year},3*VALUE(MID({p},6,1))+1,0),'
+                  f'DATE({year},VALUE(MID({p},6,2))+1,0)))')
+    return f'=IFERROR(IF(ISNUMBER({day}),INT({day}),IF({d}<>"",{typed},{period_end})),"")'
+
+
+def not_due_test(layout: Layout, item: dict) -> str | None:
+    """True while ``item``'s 「x月底前」 (in the 评估期's year) is after the assessment date; None when it is
+    always due (no month-end deadline, or a rubric not assessed by deadline)."""
+    deadline = item.get("deadline") or {}
+    if not layout.by_deadline or deadline.get("kind") != "month-end":
+        return None
+    as_of = absolute(layout.summary_cell("asOf"))
+    year = f'VALUE(LEFT(TRIM({absolute(layout.field_cell("period"))}),4))'
+    # 0, not FALSE: LibreOffice saves the constant FALSE as the function FALSE(), which would read as an edit
+    return f"IFERROR(AND(ISNUMBER({as_of}),DATE({year},{deadline['month'] + 1},0)>{as_of}),0)"
+
+
 def awarded_formula(layout: Layout, criterion_id: str) -> str:
     row = layout.criterion_rows[criterion_id]
     criterion = row.criterion
     x = layout.cell("value", criterion_id)
-    formula = f'IF({x}="","",{rule_formula(criterion, x)})'
+    rule = rule_formula(criterion, x)
+    formula = f'IF({x}="","",{rule})'
     if may_be_not_applicable(layout.rubric, criterion):
         na = layout.cell("na", criterion_id)
         chosen = f'IF({says(na, NA_TEXT)},IF({x}="",0,{text(INVALID)}),{text(INVALID)})'
         formula = f'IF(TRIM({na})="",{formula},{chosen})'
+    later = not_due_test(layout, row.item)
+    if later:  # not yet due: 0 points, empty allowed, a value given still checked (「无效」) but not counted
+        formula = f'IF({later},IF({x}="",0,IF(ISNUMBER({rule}),0,{rule})),{formula})'
     return "=" + formula
 
 
 def deducted_formula(layout: Layout, criterion_id: str) -> str:
-    criterion = layout.criterion_rows[criterion_id].criterion
+    row = layout.criterion_rows[criterion_id]
+    criterion = row.criterion
     awarded = layout.cell("awarded", criterion_id)
     value = f'ROUND({fmt(criterion["points"])}-{awarded},{criterion_places(criterion)})'
     if may_be_not_applicable(layout.rubric, criterion):
         value = f'IF({says(layout.cell("na", criterion_id), NA_TEXT)},0,{value})'
+    later = not_due_test(layout, row.item)
+    if later:
+        value = f"IF({later},0,{value})"
     return f'=IF(ISNUMBER({awarded}),{value},"")'
 
 
@@ -160,9 +205,21 @@ def _item_na(layout: Layout, item: dict, pl: int) -> str:
     return f'=ROUND({"+".join(terms)},{pl})' if terms else "=0"
 
 
+def _not_yet_due_points(layout: Layout, pl: int) -> str:
+    """The points of the items whose deadline is after the assessment date (spec/scoring.md §4.3)."""
+    terms = [f"IF({later},{fmt(item['points'])},0)" for section in layout.rubric.data["sections"]
+             for item in section["items"] if (later := not_due_test(layout, item))]
+    return f'=ROUND({"+".join(terms)},{pl})' if terms else "=0"
+
+
 def _veto_cells(layout: Layout) -> list[tuple[str, str]]:
-    return [(cid, layout.cell("value", cid)) for cid, r in layout.criterion_rows.items()
-            if r.criterion["rule"]["kind"] == "veto"]
+    """(criterion id, test that it is triggered): a veto not yet due triggers nothing (spec/scoring.md §4.3)."""
+    found = []
+    for cid, r in layout.criterion_rows.items():
+        if r.criterion["rule"]["kind"] == "veto":
+            test, later = says(layout.cell("value", cid), YES), not_due_test(layout, r.item)
+            found.append((cid, f"AND(NOT({later}),{test})" if later else test))
+    return found
 
 
 def _outcome(layout: Layout, score: str) -> str:
@@ -202,16 +259,22 @@ def formulas(layout: Layout) -> dict[str, str]:
     found["notApplicablePoints"] = f"=ROUND(SUM({item_na_cells[0]}:{item_na_cells[-1]}),{pl})"
     found["maximum"] = f"=ROUND({fmt(rubric.data['total'])}-{na},{pl})"
 
-    value = total
-    if rubric.scoring["normalise"]:
-        value = f"ROUND(ROUND({total}*100/{maximum},10),{rubric.scoring['roundingPlaces']})"
+    normalised = f"ROUND(ROUND({total}*100/{maximum},10),{rubric.scoring['roundingPlaces']})"
+    value = normalised if rubric.scoring["normalise"] else total
+    if layout.by_deadline:
+        later = layout.summary_cell("notYetDuePoints")
+        found["asOf"] = as_of_formula(layout)
+        found["notYetDuePoints"] = _not_yet_due_points(layout, pl)
+        found["maximum"] = f"=ROUND({fmt(rubric.data['total'])}-{na}-{later},{pl})"
+        if not rubric.scoring["normalise"]:  # spec/scoring.md §4.3: items left out re-normalise the score
+            value = f"IF({later}>0,{normalised},{total})"
     vetoes = _veto_cells(layout)
     if vetoes:
-        triggered = f'OR({",".join(says(cell, YES) for _, cell in vetoes)})'
+        triggered = f'OR({",".join(test for _, test in vetoes)})'
         value = f"IF({triggered},0,{value})"
     found["score"] = f'=IF(ISNUMBER({total}),IF({maximum}<=0,{text(NOTHING)},{value}),{total})'
     if vetoes:
-        listed = "&".join(f'IF({says(cell, YES)},{text(cid + " ")},"")' for cid, cell in vetoes)
+        listed = "&".join(f'IF({test},{text(cid + " ")},"")' for cid, test in vetoes)
         found["vetoedBy"] = f'=IF({triggered},TRIM({listed}),{text(NONE)})'
     if rubric.data.get("outcomes"):
         found["outcome"] = _outcome(layout, score)

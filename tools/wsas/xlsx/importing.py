@@ -88,7 +88,8 @@ def cached_differences(values_workbook, layout: Layout, result: dict) -> list[Ce
     sheet = values_workbook[SHEET]
     cells = dict(layout.formula_cells)
     expected = [(f"awarded:{line['id']}", line["awarded"], line["id"]) for line in result["criteria"]]
-    expected += [(key, result[key], None) for key in ("total", "notApplicablePoints", "maximum", "score")]
+    expected += [(key, result[key], None) for key in ("total", "notApplicablePoints", "notYetDuePoints", "maximum", "score")
+                 if key in result and key in cells]
     found = []
     for key, want, criterion in expected:
         cached = sheet[cells[key]].value

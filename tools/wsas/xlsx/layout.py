@@ -13,6 +13,7 @@ Contract (rows are fixed, columns depend on the rubric's ``columns``):
 - from row 10: one row per criterion (a lost item keeps one row), in rubric order;
 - one empty row, then the summary: a header row, one row per section (only when
   the rubric has titled or several sections), one row per item, then 合计,
+  评估日期 and 未到时间节点的分值 (rubrics assessed by deadline, spec/scoring.md §4.3),
   应得分, 得分, 否决项 (rubrics with veto criteria), 结果判定 (rubrics with
   outcomes) and 填报状态.
 """
@@ -24,6 +25,7 @@ from functools import cached_property
 
 from openpyxl.utils import get_column_letter
 
+from ..due import by_deadline
 from ..rubrics import Rubric
 
 SHEET = "评估表"
@@ -104,7 +106,8 @@ class TableRow:
 @dataclass(frozen=True)
 class SummaryRow:
     row: int
-    kind: str                       # section | item | total | maximum | score | vetoedBy | outcome | status
+    kind: str                       # section | item | total | asOf | notYetDuePoints | maximum | score | vetoedBy
+                                    # | outcome | status
     node: dict | None = None
 
 
@@ -119,6 +122,7 @@ class Layout:
 
     def __init__(self, rubric: Rubric):
         self.rubric = rubric
+        self.by_deadline = by_deadline(rubric)
         data = rubric.data
         self.has_section_titles = any(section.get("title") for section in data["sections"])
         self.show_sections = self.has_section_titles or len(data["sections"]) > 1
@@ -240,7 +244,8 @@ class Layout:
             for item in section["items"]:
                 rows.append(SummaryRow(row, "item", item))
                 row += 1
-        kinds = ["total", "maximum", "score"]
+        kinds = ["total", "asOf", "notYetDuePoints", "maximum", "score"] if self.by_deadline else \
+            ["total", "maximum", "score"]
         if any(r.criterion["rule"]["kind"] == "veto" for r in self.criterion_rows.values()):
             kinds.append("vetoedBy")
         if data.get("outcomes"):

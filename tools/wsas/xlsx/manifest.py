@@ -35,11 +35,15 @@ def _structure(layout: Layout) -> dict:
                            for item in section["items"]]}
                 for section in data["sections"]]
     outcomes = [{"id": o["id"], "label": o["label"], "range": o["range"]} for o in data.get("outcomes", [])]
-    return {"rubric": data["id"], "version": data["version"], "total": data["total"], "scoring": data["scoring"],
-            "outcomes": outcomes, "sections": sections,
-            "columns": [[c.role, c.header, c.letter] for c in layout.columns],
-            "inputs": [list(entry) for entry in layout.inputs],
-            "formulas": [list(entry) for entry in layout.formula_cells]}
+    structure = {"rubric": data["id"], "version": data["version"], "total": data["total"], "scoring": data["scoring"],
+                 "outcomes": outcomes, "sections": sections,
+                 "columns": [[c.role, c.header, c.letter] for c in layout.columns],
+                 "inputs": [list(entry) for entry in layout.inputs],
+                 "formulas": [list(entry) for entry in layout.formula_cells]}
+    if layout.by_deadline:  # the sheet's formulas follow the items' deadlines (spec/scoring.md §4.3)
+        structure["byDeadline"] = {item["id"]: item["deadline"] for section in data["sections"]
+                                   for item in section["items"] if "deadline" in item}
+    return structure
 
 
 def fingerprint(layout: Layout) -> str:

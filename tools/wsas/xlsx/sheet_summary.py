@@ -1,4 +1,5 @@
-"""The summary below the table: sections, items, 合计, 应得分, 得分, vetoes, outcome and status.
+"""The summary below the table: sections, items, 合计, the assessment date and the points not yet due (rubrics
+assessed by deadline), 应得分, 得分, vetoes, outcome and status.
 
 Each section and item row shows its points, 缺项分 and 得分 in the last three
 columns; the rows after 合计 have one value, merged over those three columns.
@@ -7,6 +8,7 @@ columns; the rows after 合计 have one value, merged over those three columns.
 from __future__ import annotations
 
 from . import styles
+from .formulas import DATE_FORMAT
 from .layout import Layout
 from .texts import LOST, summary_label
 
@@ -58,6 +60,8 @@ def _result(sheet, layout: Layout, row, formulas: dict, cells: dict) -> None:
     cell = sheet[cells[row.kind]]
     cell.value = formulas[row.kind]
     styles.apply(cell, styles.BOLD, styles.CENTER, styles.FORMULA_FILL)
+    if row.kind == "asOf":
+        cell.number_format = DATE_FORMAT
     styles.merge(sheet, row.row, points_column, layout.width)
     lines = styles.lines(label, _width(layout, 1, points_column - 1))
     sheet.row_dimensions[row.row].height = styles.height(max(lines, 2 if row.kind == "status" else 1))

@@ -7,8 +7,11 @@ the unmerged texts, then raised where a merged title needs more room.
 
 from __future__ import annotations
 
+from openpyxl.formatting.rule import FormulaRule
+
 from ..spreadsheet_text import set_text
 from . import styles
+from .formulas import not_due_test
 from .layout import HEADER_ROW, NA_TEXT, Layout
 from .texts import cell_text
 
@@ -84,9 +87,20 @@ def _merge_and_fit(sheet, layout: Layout) -> None:
                 sheet.row_dimensions[rows[-1].row].height += need - have
 
 
+def _grey_not_due(sheet, layout: Layout) -> None:
+    """Rows of items not yet due at the assessment date turn grey as the dates are typed (spec/scoring.md §4.3)."""
+    for rows in groups(layout, "item"):
+        later = not_due_test(layout, rows[0].item)
+        if later:
+            sheet.conditional_formatting.add(f"A{rows[0].row}:{layout.last_letter}{rows[-1].row}",
+                                             FormulaRule(formula=[later], fill=styles.NOT_DUE_FILL,
+                                                         font=styles.NOT_DUE_FONT, stopIfTrue=False))
+
+
 def write_table(sheet, layout: Layout, formulas: dict[str, str]) -> None:
     _header(sheet, layout)
     cells = dict(layout.formula_cells)
     for row in layout.table:
         _row(sheet, layout, row, formulas, cells)
     _merge_and_fit(sheet, layout)
+    _grey_not_due(sheet, layout)

@@ -23,6 +23,8 @@ INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")      # light yellow: fill in
 FORMULA_FILL = PatternFill("solid", fgColor="E2EFDA")    # light green: computed
 HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
 MUTED_FILL = PatternFill("solid", fgColor="EDEDED")      # lost items, cells not used
+NOT_DUE_FILL = PatternFill(start_color="D9D9D9", end_color="D9D9D9", fill_type="solid")  # conditional: not yet due
+NOT_DUE_FONT = Font(color="808080")
 
 _THIN = Side(style="thin", color="808080")
 BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)

@@ -47,6 +47,9 @@ def meta_line(rubric: Rubric) -> str:
         text += f" · 第 {'、'.join(item['id'] for item in rubric.lost_items)} 项原文缺失，按缺项处理"
     if scoring["notApplicable"]:
         text += " · 不适用的细则可在「缺项」栏选「缺项」"
+    if rubric.data.get("assessment", {}).get("byDeadline"):
+        text += (" · 按时间节点评估：评估日期（未填时为评估期的最后一日）尚未到「x月底前」的项目灰显、不计分、不计入应得分，"
+                 f"得分按 实得分 ÷ 应得分 × 100 折算，四舍五入保留 {scoring['roundingPlaces']} 位小数")
     return text
 
 
@@ -100,9 +103,14 @@ def summary_label(layout: Layout, kind: str) -> str:
     if kind == "total":
         return "合计（实得分）"
     if kind == "maximum":
-        return "应得分（满分 − 缺项分）"
+        return "应得分（满分 − 缺项分 − 未到时间节点的分值）" if layout.by_deadline else "应得分（满分 − 缺项分）"
     if kind == "score":
         if scoring["normalise"]:
             return f"得分（实得分 ÷ 应得分 × 100，四舍五入保留 {scoring['roundingPlaces']} 位小数；触发否决项时为 0）"
+        if layout.by_deadline:
+            return (f"得分（有未到时间节点的项目时为 实得分 ÷ 应得分 × 100，四舍五入保留 {scoring['roundingPlaces']} 位小数，"
+                    "否则即实得分；触发否决项时为 0）")
         return "得分（即实得分；触发否决项时为 0）"
-    return {"vetoedBy": "触发的否决项", "outcome": "结果判定", "status": "填报状态"}[kind]
+    return {"vetoedBy": "触发的否决项", "outcome": "结果判定", "status": "填报状态",
+            "asOf": "评估日期（未填时为评估期的最后一日；时间节点在其后的项目不计分）",
+            "notYetDuePoints": "未到时间节点的分值（灰显各行，不计入应得分）"}[kind]
