@@ -7,9 +7,17 @@
 // same responses with placeholder header values and a valid stand-in response for every
 // empty or erroneous row; the stand-ins' points are never shown.
 
-import { HEADER_FIELDS, HEADER_POINTERS, VALUE_KEY, criteriaOf, missingCriteria } from "./form-model.mjs";
+import { HEADER_FIELDS, HEADER_POINTERS, VALUE_KEY, criteriaOf, missingCriteria, timingOf } from "./form-model.mjs";
 
 const PROBE_HEADER = { subject: { name: "—" }, period: "2000" };
+
+/** The probe's header: placeholders, but the submission's own dates once they are real (items not yet due). */
+function probeHeader(submission, rubric) {
+  if (!timingOf(submission, rubric)) return PROBE_HEADER;
+  const header = { ...PROBE_HEADER, period: submission.period };
+  if (submission.assessedOn !== undefined) header.assessedOn = submission.assessedOn;
+  return header;
+}
 
 /** A valid stand-in response for a criterion (never shown). */
 function standIn(criterion) {
@@ -69,7 +77,7 @@ export function analyse(submission, rubric, { validate, score, emptyRequired = [
   let probeErrors = [];
   let probe = null;
   for (let round = 0; round < 6; round++) {
-    probe = { rubric: rubric.id, rubricVersion: rubric.version, ...PROBE_HEADER, responses: {} };
+    probe = { rubric: rubric.id, rubricVersion: rubric.version, ...probeHeader(submission, rubric), responses: {} };
     for (const { criterion } of placements) {
       const response = submission.responses[criterion.id];
       probe.responses[criterion.id] = response && !bad.has(criterion.id) ? response : standIn(criterion);

@@ -8,7 +8,8 @@
 // ("" when empty), "" | "true" | "false" for yes-no, a boolean for veto; a row may also
 // carry `bad: true` when its numeric input holds text that is no number.
 
-import { VALUE_KEY } from "./scorer.mjs";
+import { VALUE_KEY, timing } from "./scorer.mjs";
+import { isCalendarValue } from "./calendar-formats.mjs";
 export const SCHEMA_ID = "https://wsas.org/schemas/v1/submission.json";
 
 /** Header fields: name (also the input's name), label, where it sits in the submission. */
@@ -170,10 +171,24 @@ export function buildSubmission(state, rubric, { partial = false, schema = false
   return submission;
 }
 
-/** Which criteria of a submission have no response. */
+/**
+ * What the submission's date leaves out of a rubric that assesses by deadline (scorer.timing:
+ * {asOf, dueOn, notDueItems, notDueCriteria}), or null while the rubric does not, or the 评估期 /
+ * 评估日期 do not yet name a real period and day (then every item counts as due).
+ */
+export function timingOf(submission, rubric) {
+  if (typeof submission.period !== "string" || !isCalendarValue("wsas-period", submission.period)) return null;
+  if (submission.assessedOn !== undefined &&
+      (typeof submission.assessedOn !== "string" || !isCalendarValue("date", submission.assessedOn))) return null;
+  return timing(rubric, submission);
+}
+
+/** Which criteria of a submission have no response (criteria not yet due need none). */
 export function missingCriteria(submission, rubric) {
   const responses = submission.responses || {};
-  return criteriaOf(rubric).map(({ criterion }) => criterion.id).filter((id) => !hasOwn(responses, id));
+  const when = timingOf(submission, rubric);
+  return criteriaOf(rubric).map(({ criterion }) => criterion.id)
+    .filter((id) => !hasOwn(responses, id) && !(when && when.notDueCriteria.has(id)));
 }
 
 function describe(value) {

@@ -25,6 +25,9 @@
 //   [data-error=ID]  the criterion's errors (hidden when none)   tr[data-row=ID], tr[data-lost-item=ITEM]
 //   [data-item-total=ITEM] [data-section-total=SECTION]
 //   [data-total] [data-na-points] [data-maximum] [data-score] [data-outcome]   "" until the form scores
+//   rubrics assessed by deadline (spec/scoring.md 4.3): tr[data-not-due] on rows not yet due at the
+//   评估日期 (else the last day of the 评估期), [data-not-yet-due-points] their points ("" until the
+//   评估期 is a real period), [data-as-of] the assessment date
 //   [data-partial-total]  sum of the answered rows while incomplete
 //   [data-missing-count]  number of criteria and required header fields still empty
 //   [data-errors]  summary of errors that belong to no field, and refused imports
@@ -32,12 +35,12 @@
 //   [data-action=export|import|example|clear|print|next-missing|next-error]  [data-import-input]
 
 import { loadValidator } from "./validator.mjs";
-import { checkResponses, score } from "./scorer.mjs";
+import { D, byDeadline, checkResponses, score } from "./scorer.mjs";
 import { h, setChildren, setText } from "./form-dom.mjs";
 import { FormBase, downloadJson, fetchJson, loadDraft, startForms, storeDraft, whenReady } from "./form-common.mjs";
 import {
   HEADER_FIELDS, buildSubmission, criteriaOf, emptyState, exportFileName, isEmptyState, naAllowed,
-  rowValue, stateFromSubmission,
+  rowValue, stateFromSubmission, timingOf,
 } from "./form-model.mjs";
 import { errataFor, formColumns, n, pointsParts, pointsWords, ruleWords, sourceWords } from "./form-words.mjs";
 import { analyse, dec, sum } from "./form-check.mjs";
@@ -251,10 +254,19 @@ class WsasForm extends FormBase {
       foot.append(this.footRow(hasLost ? "缺项分（含原文缺失项目，不计入应得分）" : "缺项分（不计入应得分）",
         { score: this.naPointsEl, pointsAt }));
     }
-    foot.append(this.footRow("应得分（满分 − 缺项分）", { score: this.maximumEl, pointsAt }));
+    const dated = byDeadline(rubric);
+    if (dated) {
+      this.notDueEl = h("span", { class: "wsas-total", "data-not-yet-due-points": "" });
+      this.asOfEl = h("span", { class: "wsas-as-of", "data-as-of": "" });
+      foot.append(this.footRow("未到时间节点的分值（不计分，不计入应得分）",
+        { score: [this.notDueEl, h("div", { class: "wsas-explain" }, this.asOfEl)], pointsAt }));
+    }
+    foot.append(this.footRow(dated ? "应得分（满分 − 缺项分 − 未到时间节点的分值）" : "应得分（满分 − 缺项分）",
+      { score: this.maximumEl, pointsAt }));
     const scoreLabel = scoring.normalise
       ? `得分（实得分 ÷ 应得分 × 100，四舍五入保留 ${scoring.roundingPlaces} 位小数）`
-      : "得分";
+      : dated ? `得分（有未到时间节点的项目时按 实得分 ÷ 应得分 × 100 折算，四舍五入保留 ${scoring.roundingPlaces} 位小数）`
+        : "得分";
     foot.append(this.footRow(scoreLabel, { score: this.scoreEl, pointsAt, className: "wsas-row--total wsas-row--score" }));
     const outcomes = rubric.outcomes || [];
     const outcomeCell = h("td", { colspan: Math.max(1, width - Math.max(1, pointsAt)), class: "wsas-outcome-cell" },
@@ -510,6 +522,7 @@ class WsasForm extends FormBase {
     const emptyRequired = HEADER_FIELDS.filter((f) => f.required && !String(state.header[f.name] || "").trim())
       .map((f) => f.name);
     const analysis = analyse(submission, rubric, { validate: this.validate, score, emptyRequired });
+    const when = timingOf(submission, rubric);
     this.state = state;
     this.submission = submission;
     this.analysis = analysis;
@@ -528,21 +541,29 @@ class WsasForm extends FormBase {
       }
       const line = info && info.line;
       if (line) lines.set(id, line);
+      const notDue = Boolean(when && when.notDueCriteria.has(id));
       row.control.disabled = Boolean(rowState.na);
-      setText(row.awarded, line ? dec(line.awarded) : "");
-      row.awardedBox.hidden = !line;
+      setText(row.awarded, line && !notDue ? dec(line.awarded) : "");
+      row.awardedBox.hidden = !line || notDue;
       row.awardedBox.classList.toggle("wsas-awarded--na", Boolean(line && line.notApplicable));
       row.awardedBox.classList.toggle("wsas-awarded--deducted", Boolean(line && !line.notApplicable && !line.deducted.isZero()));
-      const explanation = line && (line.notApplicable || row.criterion.rule.kind !== "judgement") ? line.explanation : "";
+      let explanation = line && (line.notApplicable || row.criterion.rule.kind !== "judgement") ? line.explanation : "";
+      if (notDue) {
+        explanation = line && line.due === false ? line.explanation
+          : `未到时间节点（${row.item.deadline.text}，${when.dueOn.get(row.item.id)}；评估日期 ${when.asOf}），不计分，不计入应得分`;
+      }
       setText(row.explain, explanation || "");
       row.explain.title = line && line.explanationEn ? line.explanationEn : "";
       this.showErrors(row.error, errors);
       fieldErrors += errors.length ? 1 : 0;
       const tr = row.control.closest("tr");
       if (tr) {
-        tr.classList.toggle("is-missing", !rowState.na && Boolean(found.missing));
+        tr.classList.toggle("is-missing", !rowState.na && !notDue && Boolean(found.missing));
         tr.classList.toggle("is-error", errors.length > 0);
         tr.classList.toggle("is-na", Boolean(rowState.na));
+        tr.classList.toggle("is-not-due", notDue);
+        if (notDue) tr.dataset.notDue = "";
+        else delete tr.dataset.notDue;
       }
       setText(row.print, this.printValue(row.criterion, rowState, found));
       if (row.reasonPrint) setText(row.reasonPrint, rowState.reason.trim());
@@ -575,6 +596,14 @@ class WsasForm extends FormBase {
       const fromResult = result && result.sections.find((s) => s.id === sectionId);
       const part = fromResult ? { value: fromResult.awarded, complete: true } : partSum((p) => p.section.id === sectionId);
       this.showTotal(el, part);
+    }
+
+    // items not yet due: known from the 评估期 / 评估日期 alone, before the form scores
+    if (this.notDueEl) {
+      const later = when ? placements.filter((p) => when.notDueCriteria.has(p.criterion.id)) : [];
+      setText(this.notDueEl, result ? dec(result.notYetDuePoints)
+        : when ? dec(sum(later.map((p) => new D(String(p.criterion.points)))) ?? new D(0)) : "");
+      setText(this.asOfEl, when ? `评估日期 ${when.asOf}${when.notDueItems.size ? `；未到：第 ${[...when.notDueItems].join("、")} 项` : ""}` : "");
     }
 
     // totals, score and outcome

@@ -97,6 +97,8 @@ def _rows(data: dict, roles: list[str]):
                     cells.append(_cell(role, section, item, criterion, first_in_section, position == 0,
                                        suffix_points, has_number))
                 rule = words.rule_words(criterion["rule"], criterion["points"]) if criterion else ""
+                if criterion and position == 0 and data.get("assessment", {}).get("byDeadline"):
+                    rule += f"；按时间节点：{words.item_due_words(item.get('deadline'))}"
                 if item.get("lost"):
                     rule = "原文缺失，按缺项处理（不计入应得分）"
                 cells.append(inline(rule))

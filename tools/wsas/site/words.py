@@ -189,6 +189,31 @@ def duration_words(condition: dict) -> str:
     return "，且".join(parts) + "；时限从开始日算到结束日，含两端"
 
 
+BY_DEADLINE = ("按时间节点评估：以填报的评估日期（assessedOn）为准，未填时取评估期的最后一日；「x月底前」的到期日为"
+               "评估期所在年份该月的最后一日，到期日当天及以后评估才考核该项目；「全年」和原文未给出时间节点的项目"
+               "每次都考核。尚未到时间节点的项目不计分、不计入应得分（可以不填；填了也不计分），得分按 实得分 ÷ 应得分 × 100 "
+               "折算，四舍五入（ROUND_HALF_UP）保留{places}位小数{line}。")
+
+
+def by_deadline_words(data: dict) -> str | None:
+    """The rule of a rubric assessed by deadline (spec/scoring.md §4.3) in words; None for other rubrics."""
+    assessment = data.get("assessment", {})
+    if not assessment.get("byDeadline"):
+        return None
+    outcomes = data.get("outcomes", [])
+    line = "，结果判定（如低于60分）按折算后的得分" if outcomes else ""
+    return BY_DEADLINE.format(places=data["scoring"]["roundingPlaces"], line=line)
+
+
+def item_due_words(deadline: dict | None) -> str:
+    """When an item of a rubric assessed by deadline starts to count."""
+    if not deadline or deadline["kind"] == "none":
+        return "原文未给出时间节点：每次都考核"
+    if deadline["kind"] == "whole-year":
+        return "全年：每次都考核"
+    return f"评估期所在年份{deadline['month']}月最后一日起考核"
+
+
 def outcome_words(outcome: dict) -> str:
     return f"{interval_words(outcome['range'], '得分')}：{outcome['label']}"
 
