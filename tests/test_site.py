@@ -180,3 +180,15 @@ def test_each_rubric_offers_its_spreadsheet_template(built):
         assert "_wsas" in workbook.sheetnames
         form = (built / layout.form_page(rubric.id)).read_text(encoding="utf-8")
         assert Path(layout.template_download(rubric.id)).name in form
+
+
+def test_the_manifest_names_every_published_rubric_program_and_schema(built):
+    import hashlib
+
+    manifest = load_json_file(built / layout.MANIFEST)
+    assert [(r["id"], r["version"]) for r in manifest["rubrics"]] == [(r.id, r.version) for r in RUBRICS]
+    assert [p["id"] for p in manifest["programs"]] == [p.id for p in PROGRAMS]
+    assert [s["name"] for s in manifest["schemas"]] == list(NAMES)
+    for entry in manifest["rubrics"] + manifest["programs"]:
+        assert hashlib.sha256((built / entry["json"]).read_bytes()).hexdigest() == entry["sha256"], entry["json"]
+    assert load_json_file(built / manifest["rubrics"][0]["json"])["id"] == manifest["rubrics"][0]["id"]

@@ -10,6 +10,7 @@ Last, the vendors' conformance kit zips those very files (``vendors_kit``).
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 from pathlib import Path
 
@@ -54,8 +55,28 @@ def write_downloads(out: Path) -> dict:
     written["records"] = records_view.write_downloads(out)
     _copy(calendar_dir() / "china.json", out / CALENDAR_DOWNLOAD)
     written["calendar"] = CALENDAR_DOWNLOAD
+    _write(out / layout.MANIFEST, dumps(manifest(out)) + "\n")
     written["kit"] = vendors_kit.write_kit(out)  # last: it packs the downloads above
     return written
+
+
+def manifest(out: Path) -> dict:
+    """Every published rubric (id, version, program, title) and program with the path and SHA-256 of its JSON
+    under ``out``, and every schema with its ``$id``: one file a vendor reads to know what this version holds."""
+    from ..conformance.protocol import SPEC_VERSION
+    from ..schemas import schema_id
+
+    def entry(relative: str) -> dict:
+        return {"json": relative, "sha256": hashlib.sha256((out / relative).read_bytes()).hexdigest()}
+
+    return {
+        "spec": SPEC_VERSION,
+        "rubrics": [{"id": r.id, "version": r.version, "program": r.data["program"], "title": r.data["title"],
+                     **entry(layout.rubric_download(r.id))} for r in published_catalogue()],
+        "programs": [{"id": p.id, **entry(layout.program_download(p.id))} for p in published_programs().values()],
+        "schemas": [{"name": name, "$id": schema_id(name), "json": layout.schema_download(name)} for name in NAMES],
+        "calendar": CALENDAR_DOWNLOAD,
+    }
 
 
 def _copy(source: Path, target: Path) -> None:

@@ -51,6 +51,9 @@ def schema_download(name: str) -> str:
     return f"{SCHEMA_DIR}/{name}.json"
 
 
+MANIFEST = "downloads/manifest.json"  # what is published in this version: rubrics, programs, schemas
+
+
 def rubric_download(rubric_id: str) -> str:
     return "downloads/rubrics/{}/{}.json".format(*split(rubric_id))
 
