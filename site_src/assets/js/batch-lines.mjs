@@ -84,11 +84,11 @@ export class LineSplitter {
     if (this.length || this.skipping) {
       const nl = chunk.indexOf(0x0a);
       if (nl === -1) {
-        this.carry(chunk, out);
+        this.carry(chunk);
         return out;
       }
-      this.carry(chunk.subarray(0, nl), out);
-      this.finishCarried(out, true);
+      this.carry(chunk.subarray(0, nl));
+      this.finishCarried(out);
       start = nl + 1;
     }
     const last = chunk.lastIndexOf(0x0a);
@@ -96,13 +96,13 @@ export class LineSplitter {
       this.block(chunk.subarray(start, last), out);
       start = last + 1;
     }
-    if (start < chunk.length) this.carry(chunk.subarray(start), out);
+    if (start < chunk.length) this.carry(chunk.subarray(start));
     return out;
   }
 
   end() {
     const out = [];
-    if (this.length || this.skipping) this.finishCarried(out, false);
+    if (this.length || this.skipping) this.finishCarried(out);
     if (!this.anything) {
       out.push({ file: this.file, line: null,
         error: readError("empty", "文件中没有任何记录（空文件）", "the file holds no records (empty)") });
@@ -110,7 +110,8 @@ export class LineSplitter {
     return out;
   }
 
-  carry(bytes, out) {
+  /** Bytes of a line not yet complete; over the limit, only their count is kept. */
+  carry(bytes) {
     if (this.skipping) {
       this.skipping += bytes.length;
       return;
@@ -122,10 +123,9 @@ export class LineSplitter {
       this.parts = [];
       this.length = 0;
     }
-    void out;
   }
 
-  finishCarried(out, newline) {
+  finishCarried(out) {
     if (this.skipping) {
       this.number++;
       this.anything = true;
@@ -136,7 +136,6 @@ export class LineSplitter {
     const bytes = concat(this.parts, this.length);
     this.parts = [];
     this.length = 0;
-    void newline;
     this.lineBytes(bytes, out);
   }
 
