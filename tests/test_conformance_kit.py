@@ -152,7 +152,7 @@ def test_the_unzipped_minimal_adapter_passes_all_it_claims(unzipped, tmp_path):
 
 def test_the_minimal_schema_layer_agrees_with_every_submission_vector():
     schema_errors = minimal().schema_errors
-    cases = [case for case in load_cases(VECTORS)[0] if case.kind == "submission"]
+    cases = [case for case in load_cases(VECTORS)[0] if case.kind == "submission" and "submission" in case.input]
     assert len(cases) > 300
     for case in cases:
         found = schema_errors(case.input["submission"])
