@@ -151,3 +151,15 @@ def test_the_declaration_needs_a_citation():
     data = copy.deepcopy(ENTERPRISE.data)
     del data["assessment"]["source"]
     assert schema_errors(data, "rubric")
+
+
+def test_the_text_summary_says_not_yet_due_instead_of_a_zero():
+    from helpers import ROOT
+    from wsas.result_text import summary
+
+    catalogue = wsas.published_catalogue()
+    document = wsas.load_json_file(ROOT / "rubrics/lianyungang-2020/examples/enterprise.valid.json")  # assessed 2020-05-29
+    text = summary("x.json", wsas.score(document, catalogue), catalogue)
+    assert "9 重大危险源监控: 未到时间节点（2020-05-31），不计分" in text
+    assert "12 建立安全生产管理长效机制: 未到时间节点（2020-10-31）" in text and "0/15" not in text
+    assert "未到时间节点 25 分（评估日期 2020-05-29）" in text
