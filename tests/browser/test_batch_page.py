@@ -130,18 +130,20 @@ def test_a_picked_folder_gives_what_wsas_score_gives(page, base_url, batch, tmp_
 def test_dropped_files_and_cancel(page, base_url, batch):
     _open(page, base_url)
     root = page.locator(".wsas-batch")
-    # a drop of two files: one document, one JSON Lines file with a bad line
+    # a drop of three files: one document, one JSON Lines file with a bad line, a workbook (not read here)
     valid = (ROOT / "rubrics/shishi-2024/examples/town.valid.json").read_text(encoding="utf-8")
     page.evaluate("""([valid]) => {
         const transfer = new DataTransfer();
         transfer.items.add(new File([valid], "town.json"));
         transfer.items.add(new File([valid.replace(/\\n/g, " ") + "\\n{\\"rubric\\": 1,\\n"], "two.jsonl"));
+        transfer.items.add(new File(["PK"], "表.xlsx"));
         document.querySelector("[data-batch-drop]").dispatchEvent(new DragEvent("drop", {dataTransfer: transfer, bubbles: true, cancelable: true}));
     }""", [valid])
     page.wait_for_selector(".wsas-batch[data-batch-done]", timeout=30_000)
     assert root.get_attribute("data-batch-records") == "3"
     assert page.locator("[data-summary-total]").get_attribute("data-summary-invalid") == "1"
     assert "two.jsonl" in page.locator("[data-table=errors] tbody").inner_text()
+    assert page.locator("[data-batch-workbooks]").get_attribute("data-batch-workbooks") == "1"  # set aside, said so
 
     # cancel: the run stops, nothing is offered, and the next run works
     page.locator("[data-batch-folder]").set_input_files(str(batch["folder"]))
