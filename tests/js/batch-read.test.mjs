@@ -5,6 +5,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
+import fs from "node:fs";
 import { fileURLToPath } from "node:url";
 import { dirname, join } from "node:path";
 import Decimal from "decimal.js";
@@ -150,4 +151,44 @@ test("the offset of the first bad byte", () => {
   assert.equal(error.code, "encoding");
   assert.match(error.message, /第 3 字节处为 0xff/);
   assert.deepEqual([error.line, error.column], [2, 2]);
+});
+
+/** A small seeded generator (mulberry32), so that every run tries the same mutations. */
+function random(seed) {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+test("mutated submissions read alike in JS and Python (400 seeded mutations)", () => {
+  const base = Buffer.from(JSON.stringify(JSON.parse(
+    fs.readFileSync(join(ROOT, "rubrics/shishi-2024/examples/town.valid.json"), "utf8"))), "utf8");
+  const next = random(20240611);
+  const pick = (list) => list[Math.floor(next() * list.length)];
+  const pieces = ["{", "}", "[", "]", "\"", ",", ":", "0", "-", ".", "e", "E", "+", "\\", "\\u", "\\ud800", " ", "\n",
+    "\t", "NaN", "1e400", "0.30000000000000000001", "\ufeff", "\u0001", "名"].map((p) => Buffer.from(p, "utf8"));
+  const inputs = [];
+  for (let i = 0; i < 400; i++) {
+    let bytes = Buffer.from(base);
+    for (let k = 0, n = 1 + Math.floor(next() * 3); k < n; k++) {
+      const at = Math.floor(next() * (bytes.length + 1));
+      const kind = Math.floor(next() * 5);
+      if (kind === 0) bytes = Buffer.concat([bytes.subarray(0, at), bytes.subarray(at + 1)]);          // delete
+      else if (kind === 1) bytes = Buffer.concat([bytes.subarray(0, at), pick(pieces), bytes.subarray(at)]);  // insert
+      else if (kind === 2) bytes = bytes.subarray(0, at);                                               // truncate
+      else if (kind === 3) bytes = Buffer.concat([bytes.subarray(0, at), Buffer.from([0x80 + Math.floor(next() * 0x7f)]), bytes.subarray(at)]);
+      else { const from = Math.floor(next() * bytes.length); bytes = Buffer.concat([bytes.subarray(0, at), bytes.subarray(from, from + 12), bytes.subarray(at)]); }
+    }
+    inputs.push(bytes);
+  }
+  const expected = pythonReads(inputs);
+  inputs.forEach((bytes, index) => {
+    const got = jsReads(bytes);
+    const want = expected[index];
+    if (want.ok !== undefined) assert.deepEqual(got.ok, normalise(want.ok), `mutation ${index}`);
+    else assert.deepEqual(got, want, `mutation ${index}: ${JSON.stringify(bytes.toString("utf8").slice(0, 80))}`);
+  });
 });
