@@ -19,6 +19,7 @@ reproducer file with its traceback next to it; hangs are written there too.
 from __future__ import annotations
 
 import argparse
+import gc
 import hashlib
 import multiprocessing
 import os
@@ -85,7 +86,12 @@ def worker(name: str, count: int, seed: int, out: str, timeout: float, memory_mb
     last_report = time.monotonic()
 
     def attempt(data: bytes):
-        """(None, seconds) or (the exception, seconds) for one run of the entry point."""
+        """(None, seconds) or (the exception, seconds) for one run of the entry point.
+
+        The harness's own heap (hypothesis's state grows over a long run) is frozen out of the garbage
+        collector meanwhile: an input that allocates a million objects must not be timed on the worker's
+        collections of it (a fresh `wsas` process has no such heap)."""
+        gc.freeze()
         start, cpu = time.perf_counter(), time.process_time()
         signal.setitimer(signal.ITIMER_PROF, timeout)
         try:
@@ -95,6 +101,7 @@ def worker(name: str, count: int, seed: int, out: str, timeout: float, memory_mb
             found = exc
         finally:
             signal.setitimer(signal.ITIMER_PROF, 0)
+            gc.unfreeze()
         if found is None and time.process_time() - cpu > timeout:
             found = Hang()  # the alarm fell in a garbage-collector callback, where Python ignores exceptions
         return found, time.perf_counter() - start
