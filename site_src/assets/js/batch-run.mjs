@@ -1,14 +1,16 @@
 // One batch run over many files, as `wsas score FILES --jsonl --csv --summary` makes it: every
 // record checked (batch-check.mjs), each invalid one reported with its errors, each valid one
 // scored and written as a result line and a CSV row (batch-write.mjs), counters kept
-// (batch-write.mjs Summary). One bad file never stops the batch. Pure (no DOM, no worker API):
-// the worker drives it in the browser, node tests drive it directly.
+// (batch-write.mjs Summary). One bad file never stops the batch. A workbook (.xlsx) is imported
+// first, as `wsas xlsx import` does (batch-xlsx.mjs): one record, its submission or its cell errors.
+// Pure (no DOM, no worker API): the worker drives it in the browser, node tests drive it directly.
 //
 //   const run = new BatchRun(checker, {onInvalid, onScored, onProgress});
 //   for (const {file, name} of files) await run.file(file, name);
 //   run.summary.text()
 
-import { fileRecords } from "./batch-lines.mjs";
+import { fileRecords, isWorkbook } from "./batch-lines.mjs";
+import { workbookOutcome } from "./batch-xlsx.mjs";
 import { csvRow, resultLine, Summary } from "./batch-write.mjs";
 
 export class BatchRun {
@@ -28,6 +30,11 @@ export class BatchRun {
 
   /** Check and score every record of one file (a Blob) named `name`. */
   async file(blob, name) {
+    if (isWorkbook(name)) {
+      this.outcome(await workbookOutcome(blob, name, this.checker));
+      this.progress(blob.size);
+      return;
+    }
     for await (const { records, bytes } of fileRecords(blob, name)) {
       for (const record of records) this.outcome(this.checker.check(record));
       this.progress(bytes);
