@@ -14,7 +14,7 @@
 
 import { h, setChildren, setText } from "./form-dom.mjs";
 import { whenReady } from "./form-common.mjs";
-import { isWorkbook, wantedInFolder } from "./batch-lines.mjs";
+import { wantedInFolder } from "./batch-lines.mjs";
 import { Summary, byCodePoint } from "./batch-write.mjs";
 
 const PAGE_ROWS = 100;
@@ -61,19 +61,18 @@ function pickedFiles(input) {
 
 /**
  * What a run reads, as `wsas score` would: files given one by one are read whatever their name;
- * in folders only .json / .jsonl / .ndjson (no dot files). Workbooks are set aside (`wsas xlsx import`).
+ * in folders only .json / .jsonl / .ndjson and workbooks (.xlsx, imported as `wsas xlsx import`
+ * imports them: batch-xlsx.mjs), no dot files.
  */
 export function planFiles(files) {
   const read = [];
-  const workbooks = [];
   let skipped = 0;
   for (const file of files) {
     if (file.inFolder && !wantedInFolder(file.name)) skipped++;
-    else if (isWorkbook(file.name)) workbooks.push(file);
     else read.push(file);
   }
   read.sort((a, b) => byCodePoint(a.name, b.name));
-  return { read, workbooks, skipped };
+  return { read, skipped };
 }
 
 const megabytes = (bytes) => (bytes / (1024 * 1024)).toFixed(bytes < 10 * 1024 * 1024 ? 1 : 0);
@@ -284,17 +283,12 @@ class BatchPage {
   run(files) {
     if (this.running) this.cancel(false);
     this.reset();
-    const { read, workbooks, skipped } = planFiles(files);
+    const { read, skipped } = planFiles(files);
     const notes = [];
-    if (workbooks.length) {
-      notes.push(h("p", { "data-batch-workbooks": workbooks.length, text: `${workbooks.length} 个电子表格（.xlsx）未处理：` +
-        `本页暂不读取电子表格，请用命令行 wsas xlsx import 导入（${workbooks.map((w) => w.name).slice(0, 5).join("、")}` +
-        `${workbooks.length > 5 ? "…" : ""}）。` }));
-    }
-    if (skipped) notes.push(h("p", { text: `文件夹中另有 ${skipped} 个文件不是 .json / .jsonl，未读取（与 wsas validate 相同）。` }));
+    if (skipped) notes.push(h("p", { text: `文件夹中另有 ${skipped} 个文件不是 .json / .jsonl / .xlsx，未读取。` }));
     setChildren(this.notice, notes);
     if (!read.length) {
-      setText(this.status, "没有找到任何 .json 或 .jsonl 文件。");
+      setText(this.status, "没有找到任何 .json、.jsonl 或 .xlsx 文件。");
       return;
     }
     this.total = read.reduce((sum, file) => sum + file.blob.size, 0);
