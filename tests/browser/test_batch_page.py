@@ -7,6 +7,10 @@ NaN, too deep, lone surrogate, unknown rubric/version/criterion, invalid date, n
 The benchmark uses 100,000 lines; the test uses LINES = 10,000 to stay well under 90 s on a busy
 2-core machine. Picked as a folder on the page, it must give the same counts, codes, pointers,
 lines and columns as the command line, and downloads equal to its outputs (lines sorted).
+
+A second folder holds filled .xlsx templates (tests/js/fixtures/xlsx_workbooks.py) beside a JSON
+submission: the page must import them as ``wsas xlsx import`` does (the same errors at the same
+cells) and score them as ``wsas score`` scores the submissions that import writes.
 """
 
 from __future__ import annotations
@@ -24,7 +28,10 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
+sys.path.insert(0, str(ROOT / "tests" / "js" / "fixtures"))
+
 from batch_page import write_inputs  # noqa: E402
+from xlsx_workbooks import ENTERPRISE, TOWN, example, filled, put  # noqa: E402
 
 LINES = 10_000
 
@@ -130,7 +137,7 @@ def test_a_picked_folder_gives_what_wsas_score_gives(page, base_url, batch, tmp_
 def test_dropped_files_and_cancel(page, base_url, batch):
     _open(page, base_url)
     root = page.locator(".wsas-batch")
-    # a drop of three files: one document, one JSON Lines file with a bad line, a workbook (not read here)
+    # a drop of three files: one document, one JSON Lines file with a bad line, a damaged workbook
     valid = (ROOT / "rubrics/shishi-2024/examples/town.valid.json").read_text(encoding="utf-8")
     page.evaluate("""([valid]) => {
         const transfer = new DataTransfer();
@@ -140,10 +147,10 @@ def test_dropped_files_and_cancel(page, base_url, batch):
         document.querySelector("[data-batch-drop]").dispatchEvent(new DragEvent("drop", {dataTransfer: transfer, bubbles: true, cancelable: true}));
     }""", [valid])
     page.wait_for_selector(".wsas-batch[data-batch-done]", timeout=30_000)
-    assert root.get_attribute("data-batch-records") == "3"
-    assert page.locator("[data-summary-total]").get_attribute("data-summary-invalid") == "1"
+    assert root.get_attribute("data-batch-records") == "4"
+    assert page.locator("[data-summary-total]").get_attribute("data-summary-invalid") == "2"
     assert "two.jsonl" in page.locator("[data-table=errors] tbody").inner_text()
-    assert page.locator("[data-batch-workbooks]").get_attribute("data-batch-workbooks") == "1"  # set aside, said so
+    assert "corrupt" in page.locator("[data-table=errors] tbody").inner_text()  # 表.xlsx: not a zip file
 
     # cancel: the run stops, nothing is offered, and the next run works
     page.locator("[data-batch-folder]").set_input_files(str(batch["folder"]))
@@ -167,3 +174,69 @@ def test_linked_from_the_home_page_and_the_guide(page, base_url):
     assert page.url.endswith("batch.html")
     page.goto(base_url + "validate.html")
     assert page.locator("a[href='batch.html']").count() >= 1
+
+
+@pytest.fixture(scope="module")
+def workbooks(tmp_path_factory):
+    """A folder of workbooks and one JSON submission, and what wsas xlsx import and wsas score made of it."""
+    parent = tmp_path_factory.mktemp("batch-workbooks")
+    folder = parent / "books"
+    folder.mkdir()
+    filled(folder, "town.xlsx", example(TOWN))
+    filled(folder, "haizhou.xlsx", example("lianyungang-2020/county-bureau.valid.json"))
+    filled(folder, "later.xlsx", example(ENTERPRISE), edit=put("value", "12.1", None))  # not yet due: may stay empty
+    filled(folder, "over.xlsx", example(ENTERPRISE), edit=put("value", "7.1", 16))
+    filled(folder, "text.xlsx", example(TOWN), edit=put("value", "5.1", "三"))
+    (folder / "notes.xlsx").write_text("序号,得分\n1,10\n", encoding="utf-8")
+    (folder / "town.json").write_bytes((ROOT / "rubrics/shishi-2024/examples/town.valid.json").read_bytes())
+    wsas = [sys.executable, "-m", "wsas"]
+    books = sorted(p.name for p in folder.glob("*.xlsx"))
+    imported = subprocess.run(wsas + ["xlsx", "import", "--format", "json", "-o", "out"] + [f"books/{n}" for n in books],
+                              cwd=parent, capture_output=True, text=True).stdout
+    reports = [json.loads(line) for line in imported.splitlines()]
+    submissions = [r["submission"] for r in reports if r["ok"]]
+    subprocess.run(wsas + ["score", "books/town.json", *submissions, "--jsonl", "cli.jsonl", "--csv", "cli.csv",
+                           "--summary", "cli.summary.json", "--quiet"], cwd=parent, capture_output=True)
+    return {"folder": folder, "parent": parent, "reports": reports}
+
+
+def test_a_folder_of_workbooks_gives_what_wsas_xlsx_import_and_score_give(page, base_url, workbooks, tmp_path):
+    _open(page, base_url)
+    root = page.locator(".wsas-batch")
+    page.locator("[data-batch-folder]").set_input_files(str(workbooks["folder"]))
+    page.wait_for_selector(".wsas-batch[data-batch-done]", timeout=60_000)
+    reports = workbooks["reports"]
+    refused = [r for r in reports if not r["ok"]]
+    assert [r["file"] for r in refused] == ["books/notes.xlsx", "books/over.xlsx", "books/text.xlsx"]
+
+    # the counts: wsas score's summary of what imported, plus one invalid record per workbook refused
+    summary = json.loads((workbooks["parent"] / "cli.summary.json").read_text(encoding="utf-8"))
+    for report in refused:
+        rubric = report["rubric"] or "（未知评估表 unknown）"
+        summary["records"] += 1
+        summary["invalid"] += 1
+        counts = summary["byRubric"].setdefault(rubric, {"records": 0, "invalid": 0})
+        counts["records"] += 1
+        counts["invalid"] += 1
+        for code in {e["code"] for e in report["errors"]}:
+            summary["invalidByCode"][code] = summary["invalidByCode"].get(code, 0) + 1
+    assert int(root.get_attribute("data-batch-records")) == summary["records"] == 7
+    assert json.loads(_download(page, "summary", tmp_path / "汇总.json")) == summary
+
+    # the downloads: wsas score's, each workbook named in place of the submission it became
+    cli_jsonl = (workbooks["parent"] / "cli.jsonl").read_bytes()
+    assert _sorted_lines(_download(page, "jsonl", tmp_path / "r.jsonl")) == _sorted_lines(cli_jsonl)
+    cli_csv = (workbooks["parent"] / "cli.csv").read_bytes()
+    for report in reports:
+        if report["ok"]:
+            cli_csv = cli_csv.replace(report["submission"].encode() + b",", report["file"].encode() + b",")
+    assert _sorted_lines(_download(page, "csv", tmp_path / "t.csv"), True) == _sorted_lines(cli_csv, True)
+
+    # every error of a refused workbook: its code, pointer and message (which names the cell) as wsas xlsx import gives them
+    rows = list(csv.reader(io.StringIO(_download(page, "errors", tmp_path / "e.csv").decode("utf-8-sig"))))
+    found = sorted((r[0], r[3], r[4], r[5]) for r in rows[1:])
+    assert found == sorted((r["file"], e["pointer"], e["code"], e["message"]) for r in refused for e in r["errors"])
+    over = refused[1]["errors"][0]
+    assert over["at"].startswith("评估表!") and over["criterion"] == "7.1" and over["code"] == "out-of-range"
+    shown = page.locator("[data-table=errors] tbody").inner_text()
+    assert "评估表!" in shown and "out-of-range" in shown and "not-xlsx" in shown
