@@ -22,6 +22,7 @@ all: $(STAMP) $(NODE_STAMP)
 	$(BIN)/wsas schema bundle --output build/wsas.bundle.json
 	$(BIN)/wsas site build
 	$(BIN)/mkdocs build --strict
+	$(BIN)/python -m wsas.site.offline build/site build   # search from file://, sw.js, offline copy build/wsas-handbook-<spec>.zip
 	@echo "bundled schema: build/wsas.bundle.json; example calendar: build/haimen-2022.ics"
 	@echo "handbook: build/site — serve it with .venv/bin/python -m http.server -d build/site 8000 and open http://127.0.0.1:8000/ (or .venv/bin/wsas site serve)"
 

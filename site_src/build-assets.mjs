@@ -6,9 +6,10 @@
 // rubric forms, with scorer.mjs, validator.mjs, ajv and decimal.js from node_modules — and
 // hazard-form.mjs, the hazard-record form, and enterprise-form.mjs, the enterprise-record form, sharing
 // validator.mjs and ajv, and batch-page.mjs, the batch page), OUTDIR/wsas-form.css
-// (site_src/assets/css/form.css followed by hazard-form.css and batch.css) and OUTDIR/wsas-batch-worker.js
-// (the batch page's Web Worker, batch-worker.mjs, with the validator and scorer). Runs offline: esbuild comes from
-// node_modules (`npm ci` in the repository root installs it).
+// (site_src/assets/css/form.css followed by hazard-form.css and batch.css), OUTDIR/wsas-batch-worker.js
+// (the batch page's Web Worker, batch-worker.mjs, with the validator and scorer) and OUTDIR/wsas-offline.js
+// (offline-page.mjs, in every page's <head> before the theme: the service worker, search from file://).
+// Runs offline: esbuild comes from node_modules (`npm ci` in the repository root installs it).
 
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { existsSync } from "node:fs";
@@ -25,8 +26,9 @@ const STYLES = [join(HERE, "assets", "css", "form.css"), join(HERE, "assets", "c
   join(HERE, "assets", "css", "batch.css")];
 const JS_NAME = "wsas-form.js";
 const CSS_NAME = "wsas-form.css";
-// Web Workers: a bundle of their own each (a worker loads one script), entry → file name
-const WORKERS = [[join(SCRIPTS, "batch-worker.mjs"), "wsas-batch-worker.js"]];
+// Web Workers and the <head> script: a bundle of their own each (one script each), entry → file name
+const WORKERS = [[join(SCRIPTS, "batch-worker.mjs"), "wsas-batch-worker.js"],
+  [join(SCRIPTS, "offline-page.mjs"), "wsas-offline.js"]];
 
 function fail(message) {
   process.stderr.write(`build-assets: ${message}\n`);
@@ -98,7 +100,7 @@ async function main() {
         legalComments: "inline",
         charset: "utf8",
         logLevel: "warning",
-        banner: { js: `/* WSAS handbook worker — built by site_src/build-assets.mjs from site_src/assets/js/${basename(entry)} */` },
+        banner: { js: `/* WSAS handbook — built by site_src/build-assets.mjs from site_src/assets/js/${basename(entry)} */` },
       });
     }
   } catch (error) {

@@ -1,7 +1,9 @@
 // The handbook's batch page (批量校验, batch.html): `wsas validate` / `wsas score` for many files in
 // the browser, for staff who will never install Python. Files and folders are dropped or picked;
-// a Web Worker (batch-worker.mjs, bundled as assets/wsas-batch-worker.js) reads, validates and
-// scores them with the forms' validator and scorer while this page shows the progress, a summary
+// a Web Worker (batch-worker.mjs, bundled as assets/wsas-batch-worker.js, started from a Blob of its
+// source and handed the schemas, rubrics and programs this page loads: offline-data.mjs, so that it
+// runs from file:// too) reads, validates and scores them with the forms' validator and scorer while
+// this page shows the progress, a summary
 // like the command line's, every invalid record (filter, sort) and the totals per subject, and
 // offers the outputs as downloads (得分汇总 CSV, 评分结果 JSON Lines, 汇总 JSON, 错误清单 CSV),
 // byte for byte what `wsas score --csv --jsonl --summary` writes. Nothing is uploaded.
@@ -13,7 +15,9 @@
 // [data-batch-records] when a run ends, [data-batch-download=csv|jsonl|summary|errors].
 
 import { h, setChildren, setText } from "./form-dom.mjs";
-import { whenReady } from "./form-common.mjs";
+import { loadJson, whenReady } from "./form-common.mjs";
+import { createWorker } from "./offline-data.mjs";
+import { loadSchemas } from "./validator.mjs";
 import { wantedInFolder } from "./batch-lines.mjs";
 import { Summary, byCodePoint } from "./batch-write.mjs";
 
@@ -185,6 +189,16 @@ const TOTALS_TABLE = [
   { key: "outcome", label: "结果" }, { key: "grade", label: "等级" }, { key: "vetoed", label: "否决项" },
 ];
 
+/** What the worker checks with: the submission schemas, every rubric and program (as the page links them). */
+async function batchData({ schemaBase, rubricUrls, programUrls }) {
+  const [schemas, rubrics, programs] = await Promise.all([
+    loadSchemas(schemaBase, ["submission.json", "defs.json"], loadJson),
+    Promise.all(rubricUrls.map(loadJson)),
+    Promise.all(programUrls.map(loadJson)),
+  ]);
+  return { schemas, rubrics, programs };
+}
+
 class BatchPage {
   constructor(root) {
     this.root = root;
@@ -194,7 +208,9 @@ class BatchPage {
       programUrls: JSON.parse(root.dataset.programs).map((url) => new URL(url, document.baseURI).href),
     };
     this.workerUrl = new URL(root.dataset.workerUrl, document.baseURI).href;
+    this.data = batchData(this.config); // loaded once, handed to every worker this page starts
     this.worker = null;
+    this.workerLoaded = null;
     this.running = false;
     this.urls = [];
     this.build();
@@ -243,10 +259,18 @@ class BatchPage {
 
   startWorker() {
     this.root.removeAttribute("data-batch-ready");
-    this.worker = new Worker(this.workerUrl);
-    this.worker.onmessage = (event) => this.message(event.data);
-    this.worker.onerror = (event) => this.fail(event.message || "worker error");
-    this.worker.postMessage({ type: "load", ...this.config });
+    const worker = createWorker(this.workerUrl);
+    worker.onmessage = (event) => this.message(event.data);
+    worker.onerror = (event) => this.fail(event.message || "worker error");
+    this.worker = worker;
+    this.workerLoaded = this.data.then((data) => worker.postMessage({ type: "load", ...data }));
+    this.workerLoaded.catch((error) => this.fail(error));
+  }
+
+  /** Post to the current worker once it has its data (a run never reaches a worker before its data). */
+  post(message) {
+    const worker = this.worker;
+    this.workerLoaded.then(() => worker.postMessage(message), () => {});
   }
 
   message(data) {
@@ -299,7 +323,7 @@ class BatchPage {
     this.progress.value = 0;
     this.cancelButton.hidden = false;
     setText(this.status, `正在处理 ${read.length} 个文件（${megabytes(this.total)} MB）…`);
-    this.worker.postMessage({ type: "run", files: read.map(({ blob, name }) => ({ blob, name })) });
+    this.post({ type: "run", files: read.map(({ blob, name }) => ({ blob, name })) });
   }
 
   showProgress({ bytes, total, records }) {

@@ -1,9 +1,10 @@
 // The batch page's Web Worker (bundled as assets/wsas-batch-worker.js by site_src/build-assets.mjs):
 // the page stays responsive while this checks and scores every record (batch-run.mjs). Nothing
-// leaves the browser: the worker fetches only the handbook's own published data (schemas,
-// rubrics, programs) and reads the files the user gave.
+// leaves the browser: the page hands the worker the handbook's own published data (schemas,
+// rubrics, programs: it loads them, from file:// too, where a worker can fetch nothing) and the
+// worker reads the files the user gave.
 //
-// Messages in:  {type: "load", schemaBase, rubricUrls, programUrls}
+// Messages in:  {type: "load", schemas, rubrics, programs}   (schemas: submission.json first, as loadSchemas gives them)
 //               {type: "run", files: [{blob, name}]}
 // Messages out: {type: "ready"} | {type: "failed", message}
 //               {type: "progress", bytes, total, records}   (at most every 100 ms)
@@ -11,7 +12,7 @@
 //               {type: "done", summary, summaryJson, jsonl: Blob, csv: Blob, errorsCsv: Blob}
 // Cancelling is the page's worker.terminate(): nothing here needs cleaning up.
 
-import { loadSchemas, makeValidator } from "./validator.mjs";
+import { makeValidator } from "./validator.mjs";
 import { BatchChecker } from "./batch-check.mjs";
 import { BatchRun } from "./batch-run.mjs";
 import { csvHeader, csvLine, plainNumber, safeCell } from "./batch-write.mjs";
@@ -19,12 +20,6 @@ import { csvHeader, csvLine, plainNumber, safeCell } from "./batch-write.mjs";
 const BLOB_PART = 4 * 1024 * 1024; // strings gathered into a Blob every few MB: the browser may keep big Blobs on disk
 const POST_EVERY_MS = 100;
 export const ERROR_COLUMNS = ["文件", "行", "列", "位置", "代码", "说明", "说明（英文）"];
-
-async function fetchJson(url) {
-  const response = await fetch(url);
-  if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
-  return response.json();
-}
 
 /** Text gathered into Blobs, a few MB at a time. */
 class BlobWriter {
@@ -56,12 +51,7 @@ class BlobWriter {
 let checker = null;
 let loading = null;
 
-async function load({ schemaBase, rubricUrls, programUrls }) {
-  const [schemas, rubrics, programs] = await Promise.all([
-    loadSchemas(schemaBase, ["submission.json", "defs.json"], fetchJson),
-    Promise.all(rubricUrls.map(fetchJson)),
-    Promise.all(programUrls.map(fetchJson)),
-  ]);
+async function load({ schemas, rubrics, programs }) {
   checker = new BatchChecker({ rubrics, programs, validate: makeValidator(schemas), schemas });
 }
 

@@ -21,7 +21,8 @@
 
 import { loadSchemas, makeSchemaValidator } from "./validator.mjs";
 import { h, setChildren, setText } from "./form-dom.mjs";
-import { FormBase, downloadJson, fetchJson, loadDraft, startForms, storeDraft, whenReady } from "./form-common.mjs";
+import { describedBy } from "./form-a11y.mjs";
+import { FormBase, downloadJson, loadDraft, loadJson, startForms, storeDraft, whenReady } from "./form-common.mjs";
 import {
   FIELDS, TOP_ORDER, buildDocument, exportFileName, fieldLabel, isEmpty, notAnEnterprise, recordErrors,
   valuesFromDocument,
@@ -56,7 +57,7 @@ class EnterpriseForm extends FormBase {
     }
     try {
       const schemas = await loadSchemas(root.dataset.schemaBase || "../downloads/schemas/v1/", ["enterprise.json"],
-        fetchJson);
+        loadJson);
       this.schema = schemas[0];
       this.schemaErrors = makeSchemaValidator(schemas, "enterprise.json");
     } catch (error) {
@@ -98,7 +99,8 @@ class EnterpriseForm extends FormBase {
     }
     this.problemCount = h("strong", { "data-problem-count": "", text: "0" });
     this.statusText = h("span", { class: "wsas-status__text", "data-status-text": "" });
-    body.append(h("div", { class: "wsas-status wsas-hf__status", role: "status", "aria-live": "polite" },
+    // not a live region (it follows every keystroke): summary() is announced on change
+    body.append(h("div", { class: "wsas-status wsas-hf__status", "data-status": "" },
       this.statusText, "（待处理：", this.problemCount, "）"));
     root.append(body);
     this.listen();
@@ -118,18 +120,20 @@ class EnterpriseForm extends FormBase {
     } else input = h("input", { type: "text", ...attrs, maxlength: field.kind === "date" ? 10 : 200 });
     this.inputs.set(field.pointer, input);
     const hint = field.hint ? h("small", { class: "wsas-hint", id: `${inputId}-hint`, text: field.hint }) : null;
-    if (hint) input.setAttribute("aria-describedby", `${inputId}-hint`);
+    const error = h("div", { class: "wsas-error", "data-error": field.pointer, id: `${inputId}-error`, role: "alert",
+      hidden: true });
+    describedBy(input, hint && hint.id, error.id);
     return h("div", {
       class: ["wsas-field", "wsas-hf__field", required && "wsas-field--required",
         (field.wide || field.kind === "textarea") && "wsas-field--wide"],
       "data-field": field.pointer,
     },
     h("label", { for: inputId, class: "wsas-field__label" }, fieldLabel(this.schema, field.pointer),
-      required ? h("span", { class: "wsas-required", title: "必填", text: "*" }) : null),
+      required ? h("span", { class: "wsas-required", title: "必填", "aria-hidden": "true", text: "*" }) : null),
     input,
     h("span", { class: "wsas-print-value", "data-print": field.pointer }),
     hint,
-    h("div", { class: "wsas-error", "data-error": field.pointer, role: "alert", hidden: true }));
+    error);
   }
 
   // ---- state and checks --------------------------------------------------------------------------
@@ -200,6 +204,11 @@ class EnterpriseForm extends FormBase {
     setText(this.statusText, this.valid ? "符合企业基础档案模式，可以导出" : `尚有 ${problems} 处需要填写或更正`);
     this.statusText.classList.toggle("is-complete", this.valid);
     if (save) this.saveDraft();
+  }
+
+  /** The status line in words, read after a change. */
+  summary() {
+    return `${this.statusText.textContent}。`;
   }
 
   // ---- drafts and buttons ------------------------------------------------------------------------

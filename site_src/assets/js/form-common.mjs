@@ -1,20 +1,23 @@
-// What the two handbook forms share: the rubric form (form.mjs) and the hazard-record form
-// (hazard-form.mjs). Fetching JSON, the draft in localStorage, and FormBase, the part of a
-// form around its fields: loading, the toolbar (export, import, example, clear, print) with
-// its file input, the notice / message / error boxes, importing a file or the example,
-// exporting, clearing and starting every form of a page.
+// What the handbook forms share: the rubric form (form.mjs), the hazard-record form
+// (hazard-form.mjs) and the enterprise form (enterprise-form.mjs). Loading the handbook's JSON,
+// the draft in localStorage, and FormBase, the part of a form around its fields: loading, the
+// toolbar (export, import, example, clear, print) with its file input, the notice / message /
+// error boxes, importing a file or the example, exporting, clearing and starting every form of a page.
 //
 // A subclass provides render(), update({save}), onEdit(event), onAction(target, event),
 // writeState(state), blankState(), draftKey(), saveDraft(), restoreDraft(),
-// loadDocument(doc, {source, verb}) and refuseNotJson(file, text, error).
+// loadDocument(doc, {source, verb}) and refuseNotJson(file, text, error), and summary(): the
+// state of the form in words (the total, what is missing), read to screen readers after a change.
 
 import { h, setChildren } from "./form-dom.mjs";
+import { Announcer, markScrollRegions, watchScrollRegions } from "./form-a11y.mjs";
+import { loadJson } from "./offline-data.mjs";
 
-export async function fetchJson(url) {
-  const response = await fetch(url, { credentials: "same-origin" });
-  if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
-  return response.json();
-}
+// The forms' JSON (rubric, schemas, rules, examples) comes from the data scripts of offline-data.mjs,
+// which work over http and from file:// alike (Chromium refuses fetch() of file:// URLs).
+export { loadJson };
+/** The former name of loadJson (it no longer uses fetch): kept for the modules that import it. */
+export const fetchJson = loadJson;
 
 export function storage() {
   try {
@@ -113,6 +116,7 @@ export class FormBase {
     this.index = formCounts.get(idPrefix) || 0;
     formCounts.set(idPrefix, this.index + 1);
     this.flash = [];            // import / example problems shown in the error box
+    this.announcer = new Announcer();
   }
 
   id(suffix) {
@@ -131,8 +135,17 @@ export class FormBase {
   showReady() {
     this.restoreDraft();
     this.update({ save: false });
+    this.root.append(this.announcer.el);
     this.root.removeAttribute("aria-busy");
     this.root.dataset.state = "ready";
+    watchScrollRegions();
+    markScrollRegions(this.root);
+  }
+
+  /** Read the form's summary (the total, what is missing) to screen readers, politely. */
+  announce(prefix = "") {
+    const summary = typeof this.summary === "function" ? this.summary() : "";
+    this.announcer.say(`${prefix}${summary}`);
   }
 
   // ---- toolbar and boxes ------------------------------------------------------------------
@@ -165,11 +178,17 @@ export class FormBase {
       this.importInput);
   }
 
-  /** Edits, leaving a field and the [data-action] buttons of the root. */
+  /**
+   * Edits, leaving a field and the [data-action] buttons of the root. The summary is announced on
+   * change (a field left or a choice made), never on each keystroke.
+   */
   listen() {
     const root = this.root;
     root.addEventListener("input", (event) => this.onEdit(event));
-    root.addEventListener("change", (event) => this.onEdit(event));
+    root.addEventListener("change", (event) => {
+      this.onEdit(event);
+      if (event.target !== this.importInput) this.announce();
+    });
     root.addEventListener("focusout", () => window.setTimeout(() => this.update({ save: false }), 0));
     root.addEventListener("click", (event) => {
       const target = event.target instanceof Element ? event.target.closest("[data-action]") : null;
@@ -245,7 +264,7 @@ export class FormBase {
     if (!url) return;
     let doc;
     try {
-      doc = await fetchJson(url);
+      doc = await loadJson(url);
     } catch (error) {
       this.refuse(`示例载入失败：${error.message || error}`, `the example could not be loaded: ${error}`);
       return;
@@ -261,5 +280,6 @@ export class FormBase {
     this.draftNotice.hidden = true;
     this.message("");
     this.update({ save: false });
+    this.announce("已清空表单。");
   }
 }

@@ -30,7 +30,8 @@
 
 import { loadSchemas, makeSchemaValidator } from "./validator.mjs";
 import { h, setChildren, setText } from "./form-dom.mjs";
-import { FormBase, downloadJson, fetchJson, loadDraft, startForms, storeDraft, whenReady } from "./form-common.mjs";
+import { describedBy, markScrollRegions } from "./form-a11y.mjs";
+import { FormBase, downloadJson, loadDraft, loadJson, startForms, storeDraft, whenReady } from "./form-common.mjs";
 import {
   PERSON_PARTS, PLACEHOLDERS, SECTIONS, TABLES, TOP_ORDER, buildDocument, emptyState, evaluate, exportFileName,
   fieldLabel, isEmptyState, labelOf, notAHazard, pathLabel, stateChecklist, stateFromDocument, todayInChina,
@@ -69,7 +70,7 @@ class HazardForm extends FormBase {
     try {
       const url = root.dataset.rulesUrl;
       if (!url) throw new Error("data-rules-url 未设置 / data-rules-url is missing");
-      this.rules = await fetchJson(url);
+      this.rules = await loadJson(url);
       if (!this.rules || !Array.isArray(this.rules.states) || !Array.isArray(this.rules.transitions)) {
         throw new Error(`${url} 不是生命周期规则 / not the lifecycle rules`);
       }
@@ -84,7 +85,7 @@ class HazardForm extends FormBase {
     }
     let problem = null;
     try {
-      const schemas = await loadSchemas(root.dataset.schemaBase || "../downloads/schemas/v1/", ["hazard.json"], fetchJson);
+      const schemas = await loadSchemas(root.dataset.schemaBase || "../downloads/schemas/v1/", ["hazard.json"], loadJson);
       this.schema = schemas[0];
       this.schemaErrors = makeSchemaValidator(schemas, "hazard.json");
     } catch (error) {
@@ -119,7 +120,8 @@ class HazardForm extends FormBase {
       import: "读入一个隐患记录 JSON 文件",
       example: "填入一条示例隐患记录",
     });
-    this.panel = h("section", { class: "wsas-hf__panel", "data-state-panel": "", "aria-live": "polite" });
+    // not a live region: it changes with every keystroke; its gist is announced on change (summary())
+    this.panel = h("section", { class: "wsas-hf__panel", "data-state-panel": "", "aria-label": "当前状态的要求" });
 
     const printHead = h("div", { class: "wsas-hf__print-head" },
       h("div", { class: "wsas-hf__print-title", text: "隐患登记表" }),
@@ -189,18 +191,20 @@ class HazardForm extends FormBase {
     }, field.kind === "select" || field.kind === "boolean" ? this.options(field) : []);
     this.inputs.set(field.pointer, input);
     const hint = field.hint ? h("small", { class: "wsas-hint", id: `${inputId}-hint`, text: field.hint }) : null;
-    if (hint) input.setAttribute("aria-describedby", `${inputId}-hint`);
+    const error = h("div", { class: "wsas-error", "data-error": field.pointer, id: `${inputId}-error`, role: "alert",
+      hidden: true });
+    describedBy(input, hint && hint.id, error.id);
     return h("div", {
       class: ["wsas-field", "wsas-hf__field", required && "wsas-field--required",
         (field.wide || field.kind === "textarea") && "wsas-field--wide"],
       "data-field": field.pointer,
     },
     h("label", { for: inputId, class: "wsas-field__label" }, this.label(field.pointer),
-      required ? h("span", { class: "wsas-required", title: "必填", text: "*" }) : null),
+      required ? h("span", { class: "wsas-required", title: "必填", "aria-hidden": "true", text: "*" }) : null),
     input,
     h("span", { class: "wsas-print-value", "data-print": field.pointer }),
     hint,
-    h("div", { class: "wsas-error", "data-error": field.pointer, role: "alert", hidden: true }));
+    error);
   }
 
   renderPerson(field) {
@@ -211,16 +215,21 @@ class HazardForm extends FormBase {
       const input = this.control("text", { id: inputId, name: pointer, "data-pointer": pointer, class: "wsas-input",
         autocomplete: "off", maxlength: part === "phone" ? 30 : 200 }, []);
       this.inputs.set(pointer, input);
+      const error = h("div", { class: "wsas-error", "data-error": pointer, id: `${inputId}-error`, role: "alert",
+        hidden: true });
+      describedBy(input, error.id, this.id(`${field.pointer}-error`));
       grid.append(h("div", { class: ["wsas-field", "wsas-hf__field", `wsas-hf__person-${part}`], "data-field": pointer },
         h("label", { for: inputId, class: "wsas-field__label" }, this.label(pointer)),
         input,
         h("span", { class: "wsas-print-value", "data-print": pointer }),
-        h("div", { class: "wsas-error", "data-error": pointer, role: "alert", hidden: true })));
+        error));
     }
+    // the group's name (发现人…) is the legend: a screen reader says it before 姓名, 职务…
     return h("fieldset", { class: "wsas-field wsas-field--wide wsas-hf__person", "data-field": field.pointer },
       h("legend", { class: "wsas-field__label", text: this.label(field.pointer) }),
       grid,
-      h("div", { class: "wsas-error", "data-error": field.pointer, role: "alert", hidden: true }));
+      h("div", { class: "wsas-error", "data-error": field.pointer, id: this.id(`${field.pointer}-error`), role: "alert",
+        hidden: true }));
   }
 
   renderTable(table) {
@@ -253,37 +262,46 @@ class HazardForm extends FormBase {
     rows.forEach((row, index) => {
       const tr = h("tr", { "data-row": index, "data-table": table },
         h("td", { class: "wsas-hf__col-number", text: String(index + 1) }));
+      const tableName = this.label(`/${table}`);
+      const rowError = this.id(`/${table}/${index}-error`);
       for (const column of columns) {
         const pointer = `/${table}/${index}${column.key}`;
         const attrs = { name: pointer, class: "wsas-input", "data-table": table, "data-index": index,
-          "data-key": column.key, autocomplete: "off", "aria-label": `${this.columnLabel(table, column.key)}（第${index + 1}行）`,
+          "data-key": column.key, autocomplete: "off",
+          "aria-label": `${tableName}第${index + 1}行：${this.columnLabel(table, column.key)}`,
           placeholder: column.placeholder || null };
         const input = this.control(column.kind, attrs, column.kind === "select" ? this.options(column, true) : []);
         this.setValue(input, row[column.key] || "");
+        const error = h("div", { class: "wsas-error", "data-error": pointer, id: this.id(`${pointer}-error`), role: "alert",
+          hidden: true });
+        describedBy(input, error.id, rowError);
         tr.append(h("td", { "data-field": pointer }, input,
           h("span", { class: "wsas-print-value", "data-print": pointer }),
-          h("div", { class: "wsas-error", "data-error": pointer, role: "alert", hidden: true })));
+          error));
       }
       tr.append(h("td", { class: "wsas-hf__col-actions", "data-field": `/${table}/${index}` },
         h("button", { type: "button", class: "wsas-link-button", "data-action": "remove-row", "data-table": table,
-          "data-index": index, title: `删除第${index + 1}行`, text: "删除" }),
-        h("div", { class: "wsas-error", "data-error": `/${table}/${index}`, role: "alert", hidden: true })));
+          "data-index": index, title: `删除第${index + 1}行`, "aria-label": `删除${tableName}第${index + 1}行`, text: "删除" }),
+        h("div", { class: "wsas-error", "data-error": `/${table}/${index}`, id: rowError, role: "alert", hidden: true })));
       body.append(tr);
     });
     if (!rows.length) {
       body.append(h("tr", { class: "wsas-hf__empty-row" }, h("td", { colspan: columns.length + 2,
         text: table === "history" ? "尚无状态变化。登记时添加第一行（状态「登记」）。" : "无附件。" })));
     }
+    markScrollRegions(this.root);
   }
 
   renderFindings() {
     this.asOfInput = h("input", { type: "date", name: "asOf", "data-as-of": "", class: "wsas-input wsas-hf__as-of",
       value: todayInChina(), id: this.id("asOf") });
+    describedBy(this.asOfInput, this.id("asOf-hint"));
     this.findingsList = h("ul", { class: "wsas-hf__findings-list" });
     this.findingsBox = h("section", { class: "wsas-hf__findings", "data-findings": "" },
       h("div", { class: "wsas-hf__findings-head" },
         h("label", { for: this.id("asOf"), text: "检查日" }), this.asOfInput,
-        h("small", { class: "wsas-hint", text: "逾期、不过夜等「发现」按这一天判断（同 wsas records check --as-of），不影响记录是否有效。" })),
+        h("small", { class: "wsas-hint", id: this.id("asOf-hint"),
+          text: "逾期、不过夜等「发现」按这一天判断（同 wsas records check --as-of），不影响记录是否有效。" })),
       this.findingsList);
     return this.findingsBox;
   }
@@ -405,6 +423,11 @@ class HazardForm extends FormBase {
     this.renderRows(table);
     this.collectSlots();
     this.update({ save: true });
+    // the button pressed is gone: keep the keyboard in the table (the next row's 删除, else 添加)
+    const next = this.tables[table].body.querySelector(`[data-action=remove-row][data-index="${index}"]`)
+      || this.root.querySelector(`[data-action=add-row][data-table="${table}"]`);
+    if (next) next.focus();
+    this.announce(`已删除第${index + 1}行。`);
   }
 
   focusPointer(pointer) {
@@ -551,6 +574,13 @@ class HazardForm extends FormBase {
     this.statusText.classList.toggle("is-complete", this.valid);
     this.nextProblem.hidden = this.valid;
     if (save) this.saveDraft();
+  }
+
+  /** The status line and the chosen state's gist in words, read after a change. */
+  summary() {
+    const lead = this.panel.querySelector(".wsas-hf__panel-lead");
+    const gist = this.panel.dataset.chosen && lead ? `${lead.textContent}。` : "";
+    return `${this.statusText.textContent}。${gist}`;
   }
 
   renderPanel(checklist, stateLabel) {

@@ -71,6 +71,9 @@ def build_site(out: str | Path = layout.DEFAULT_OUT) -> dict:
         try:
             assets = build_assets(fresh)
             downloads["references"] = references.finish(fresh)
+            from .offline import write_docs_files  # here: python -m wsas.site.offline must not find it imported
+
+            downloads["offline"] = write_docs_files(fresh)  # the pages' JSON and worker readable from file://, sw.js
         except (AssetError, ReferenceRunError) as exc:
             raise SiteError(str(exc)) from None
         pages = render_all(fresh, downloads)

@@ -22,8 +22,17 @@ MARKER = ".wsas-site"        # marks a folder this generator may replace
 SCHEMA_DIR = "downloads/schemas/v1"
 BUNDLE = f"{SCHEMA_DIR}/wsas.bundle.json"
 BATCH_WORKER = "assets/wsas-batch-worker.js"  # the batch page's Web Worker (site_src/assets/js/batch-worker.mjs)
-ASSETS = ("assets/wsas-form.js", "assets/wsas-form.css", BATCH_WORKER)
+OFFLINE_SCRIPT = "assets/wsas-offline.js"     # in every page's <head>: service worker, search from file://
+ASSETS = ("assets/wsas-form.js", "assets/wsas-form.css", BATCH_WORKER, OFFLINE_SCRIPT)
+DATA_DIR = "assets/data"                      # data scripts: the pages' JSON as classic scripts (offline.py)
+SERVICE_WORKER = "sw.js"                      # at the root: its scope is the whole handbook
+OFFLINE_ZIP = "downloads/wsas-handbook.zip"   # the offline copy, linked from the home page
 BATCH_PAGE = "batch.md"  # 批量校验: wsas validate / score for many files, in the browser
+
+
+def data_script(path: str) -> str:
+    """The classic script carrying the file at ``path`` (from the root) for pages opened from file://."""
+    return f"{DATA_DIR}/{path}.js"
 
 
 def split(rubric_id: str) -> tuple[str, str]:
