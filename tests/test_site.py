@@ -192,3 +192,100 @@ def test_the_manifest_names_every_published_rubric_program_and_schema(built):
     for entry in manifest["rubrics"] + manifest["programs"]:
         assert hashlib.sha256((built / entry["json"]).read_bytes()).hexdigest() == entry["sha256"], entry["json"]
     assert load_json_file(built / manifest["rubrics"][0]["json"])["id"] == manifest["rubrics"][0]["id"]
+
+
+# ---- the handbook without a server (tools/wsas/site/offline.py) ---------------------------------------
+
+def _data_script_text(script: Path) -> tuple[str, str]:
+    """(path, text) that a data script assigns to self.WSAS_DATA."""
+    found = re.fullmatch(r'\(self\.WSAS_DATA = self\.WSAS_DATA \|\| \{\}\)\[("[^"]*")\] = (".*");\n',
+                         script.read_text(encoding="ascii"), re.DOTALL)
+    assert found, script
+    return json.loads(found.group(1)), json.loads(found.group(2))
+
+
+def _precache(site: Path) -> dict:
+    from wsas.site import offline
+    return json.loads((site / layout.SERVICE_WORKER).read_text(encoding="utf-8").split(offline.PRECACHE_MARK)[1])
+
+
+def test_data_scripts_carry_the_json_the_pages_read_and_the_batch_worker(built):
+    wanted = [layout.rubric_download(r.id) for r in RUBRICS] + [layout.program_download(p.id) for p in PROGRAMS] + [
+        layout.schema_download(name) for name in NAMES] + [layout.records_download("rules.json"), layout.BATCH_WORKER]
+    wanted += [layout.example_download(r.data["program"], f"{layout.split(r.id)[1]}.valid.json") for r in RUBRICS]
+    for path in wanted:
+        assigned, text = _data_script_text(built / layout.data_script(path))
+        assert assigned == path
+        assert text == (built / path).read_text(encoding="utf-8"), path
+    assert not (built / layout.data_script("downloads/conformance/judgement-steps.json")).exists()  # not read by pages
+
+
+def test_the_docs_service_worker_caches_nothing(built):
+    assert _precache(built) == {"build": "unfinished", "files": []}
+
+
+def test_the_home_page_links_the_offline_copy(built):
+    assert f'href="{layout.OFFLINE_ZIP}"' in (built / "index.md").read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def finished(site, tmp_path) -> Path:
+    """A copy of the MkDocs site, finished by ``python -m wsas.site.offline`` with the copy beside it."""
+    import shutil
+
+    from wsas.site import offline
+    copy = tmp_path / "site"
+    shutil.copytree(site, copy)
+    assert offline.main([str(copy), str(tmp_path)]) == 0
+    return copy
+
+
+def test_the_service_worker_lists_every_file_of_the_build(finished):
+    from wsas.site import offline
+    listing = _precache(finished)
+    every = sorted(p.relative_to(finished).as_posix() for p in finished.rglob("*") if p.is_file())
+    assert listing["files"] == [name for name in every if name not in (layout.OFFLINE_ZIP, layout.SERVICE_WORKER)]
+    assert {"index.html", "search/search_index.js", layout.OFFLINE_SCRIPT,
+            layout.data_script(layout.rubric_download(RUBRICS[0].id))} <= set(listing["files"])
+    assert re.fullmatch(r"[0-9a-f]{16}", listing["build"])
+    assert offline.finish_site(finished)["precache"] == listing  # the same build, the same id
+    (finished / "vendors.html").write_text("changed", encoding="utf-8")
+    assert offline.finish_site(finished)["precache"]["build"] != listing["build"]
+
+
+def test_search_from_file_has_its_index_and_worker(finished):
+    index = (finished / "search" / "search_index.js").read_text(encoding="utf-8")
+    assert index.startswith("var __index = ") and json.loads(index.removeprefix("var __index = ").rstrip(";\n")) == \
+        json.loads((finished / "search" / "search_index.json").read_text(encoding="utf-8"))
+    workers = list((finished / "assets" / "javascripts" / "workers").glob("search.*.js"))
+    assert workers
+    for worker in workers:
+        path = worker.relative_to(finished).as_posix()
+        assert _data_script_text(finished / layout.data_script(path)) == (path, worker.read_text(encoding="utf-8"))
+
+
+def test_the_offline_copy_is_the_whole_site_deterministic_and_not_itself(finished, tmp_path):
+    import zipfile
+
+    from wsas.site import offline
+    zipped = finished / layout.OFFLINE_ZIP
+    first = zipped.read_bytes()
+    assert (tmp_path / f"{offline.NAME}.zip").read_bytes() == first
+    with zipfile.ZipFile(zipped) as archive:
+        infos = archive.infolist()
+        names = [info.filename for info in infos]
+        assert names == sorted(names, key=lambda n: n.encode("utf-8"))
+        every = sorted(p.relative_to(finished).as_posix() for p in finished.rglob("*") if p.is_file())
+        assert names == [f"{offline.NAME}/{n}" for n in every if n != layout.OFFLINE_ZIP]
+        assert {info.date_time for info in infos} == {offline.ZIP_TIME}
+        assert archive.read(f"{offline.NAME}/index.html") == (finished / "index.html").read_bytes()
+    offline.finish_site(finished)
+    assert zipped.read_bytes() == first  # the same site gives the same bytes
+    assert not [p for p in zipped.parent.iterdir() if p.name.startswith(".")]  # no temporary file left
+
+
+def test_finishing_a_folder_that_is_no_site_is_refused(tmp_path, capsys):
+    from wsas.site import offline
+    assert offline.main([str(tmp_path)]) == 2
+    assert "index.html" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []

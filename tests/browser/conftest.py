@@ -25,10 +25,12 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
 
 @pytest.fixture(scope="session")
 def site() -> Path:
-    """Build the handbook exactly as the README's main job does."""
+    """Build the handbook exactly as the README's main job does (pages, site, then sw.js and the offline copy)."""
     wsas = [sys.executable, "-m", "wsas"]
     subprocess.run(wsas + ["site", "build"], cwd=ROOT, check=True)
     subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet"], cwd=ROOT, check=True)
+    subprocess.run([sys.executable, "-m", "wsas.site.offline", str(SITE), str(SITE.parent)], cwd=ROOT, check=True,
+                   stdout=subprocess.DEVNULL)
     return SITE
 
 
@@ -56,19 +58,28 @@ def browser():
         browser.close()
 
 
-@pytest.fixture
-def page(browser, base_url):
-    context = browser.new_context(accept_downloads=True, locale="zh-CN")
+def guarded_page(browser, base_url: str, service_workers: str = "block"):
+    """A page in a new context where every request outside ``base_url`` is recorded and refused and every
+    page error or console error is recorded: a generator, for fixtures (asserts none of either at the end).
+    Service workers are blocked unless asked for (test_offline.py): else every test would cache the site.
+    With them allowed, requests are recorded, not refused: Playwright's routing would bypass the worker."""
+    context = browser.new_context(accept_downloads=True, locale="zh-CN", service_workers=service_workers)
     foreign, errors = [], []
 
+    def ours(url: str) -> bool:
+        return url.startswith(base_url) or url.startswith(("data:", "blob:"))
+
     def guard(route):
-        if route.request.url.startswith(base_url) or route.request.url.startswith(("data:", "blob:")):
+        if ours(route.request.url):
             route.continue_()
         else:
             foreign.append(route.request.url)
             route.abort()
 
-    context.route("**/*", guard)
+    if service_workers == "allow":
+        context.on("request", lambda request: None if ours(request.url) else foreign.append(request.url))
+    else:
+        context.route("**/*", guard)
     page = context.new_page()
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
@@ -78,3 +89,20 @@ def page(browser, base_url):
     context.close()
     assert foreign == [], f"requests to other origins: {foreign}"
     assert errors == [], f"errors in the page: {errors}"
+
+
+@pytest.fixture
+def page(browser, base_url):
+    yield from guarded_page(browser, base_url)
+
+
+@pytest.fixture(scope="session")
+def file_url(site) -> str:
+    """The built handbook opened from disk, no server: file:///…/build/site/."""
+    return site.as_uri() + "/"
+
+
+@pytest.fixture
+def file_page(browser, file_url):
+    """Like ``page``, for the site opened from file:// (anything outside build/site refused)."""
+    yield from guarded_page(browser, file_url)
