@@ -254,6 +254,8 @@ def _workbook_cases():
         vectors = load_vectors(path)
         catalogue = catalogue_for(vectors)
         for index, case in enumerate(vectors["cases"]):
+            if "raw" in case or "rawBase64" in case:
+                continue  # the input layer: file bytes, not a submission a workbook could hold
             submission = submission_of(vectors, case)
             rubric = catalogue.get(submission["rubric"]) if isinstance(submission.get("rubric"), str) else None
             if rubric is None or submission.get("rubricVersion") != rubric.version:
