@@ -179,6 +179,8 @@ def cases() -> dict[str, tuple]:
         vectors = load_vectors(path)
         vector_catalogue = catalogue_for(vectors)
         for index, case in enumerate(vectors["cases"]):
+            if "raw" in case or "rawBase64" in case:
+                continue  # the input layer: file bytes, not a submission a workbook could hold
             submission = submission_of(vectors, case)
             rubric = vector_catalogue.get(submission.get("rubric")) if isinstance(submission.get("rubric"), str) \
                 else None
