@@ -10,7 +10,7 @@ and oversized xlsx archives.
 Per entry point it prints inputs tried, crashes (exceptions that are not the project's own error
 values) with the number of distinct ones, hangs (an input using more than ``--timeout`` seconds of CPU,
 5 by default, so that a loaded machine does not make hangs; a worker stuck without progress for a minute
-is killed and counted too), memory blow-ups (an input needing more than ``--memory-mb`` above what the worker
+is killed, counted and started again for the inputs left, as is a worker that dies), memory blow-ups (an input needing more than ``--memory-mb`` above what the worker
 holds, 1024 MB by default), the slowest input, the rate and the peak RSS of the worker (and its growth over the
 run). Each distinct crash is shrunk and written to ``--out`` (default ``build/fuzz/``) as a
 reproducer file with its traceback next to it; hangs are written there too.
@@ -37,6 +37,7 @@ from fuzzing.entries import BY_NAME, ENTRIES, Mismatch  # noqa: E402
 from fuzzing.shrink import shrink  # noqa: E402
 
 STALL_SECONDS = 60  # no progress for this long (a hang the alarm could not interrupt): the worker is killed
+MAX_RESTARTS = 20  # workers started again after dying or stalling, per entry point, before it is given up
 
 
 class Hang(BaseException):
@@ -59,13 +60,18 @@ def signature(exc: BaseException) -> str:
     return f"{type(exc).__name__}@{where}"
 
 
-def _limit_memory(extra_mb: int) -> None:
-    """An input may take ``extra_mb`` of address space above what the worker holds after set-up; past that
-    Python raises MemoryError, counted as a memory blow-up (not a crash of the machine)."""
+def _limit_memory(extra_mb: int | None) -> None:
+    """While an input runs, it may take ``extra_mb`` of address space above what the worker holds; past that
+    Python raises MemoryError, counted as a memory blow-up (not a crash of the machine). ``None`` lifts the
+    limit again, for the harness's own work (hypothesis's state grows over a long run)."""
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if extra_mb is None:
+        resource.setrlimit(resource.RLIMIT_AS, (hard, hard))
+        return
     with open("/proc/self/status", encoding="ascii") as status:
         size_kb = next(int(line.split()[1]) for line in status if line.startswith("VmSize:"))
     limit = (size_kb * 1024) + extra_mb * 1024 * 1024
-    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    resource.setrlimit(resource.RLIMIT_AS, (limit if hard == resource.RLIM_INFINITY else min(limit, hard), hard))
 
 
 def worker(name: str, count: int, seed: int, out: str, timeout: float, memory_mb: int, progress, queue) -> None:
@@ -76,7 +82,6 @@ def worker(name: str, count: int, seed: int, out: str, timeout: float, memory_mb
     entry = BY_NAME[name]
     sys.setrecursionlimit(max(sys.getrecursionlimit(), 1000))
     ctx = entry.setup()
-    _limit_memory(memory_mb)
     signal.signal(signal.SIGPROF, _alarm)
     out_dir = Path(out)
     current = os.open(out_dir / f".current-{name}{entry.suffix}", os.O_RDWR | os.O_CREAT | os.O_TRUNC, 0o644)
@@ -92,6 +97,7 @@ def worker(name: str, count: int, seed: int, out: str, timeout: float, memory_mb
         collector meanwhile: an input that allocates a million objects must not be timed on the worker's
         collections of it (a fresh `wsas` process has no such heap)."""
         gc.freeze()
+        _limit_memory(memory_mb)
         start, cpu = time.perf_counter(), time.process_time()
         signal.setitimer(signal.ITIMER_PROF, timeout)
         try:
@@ -101,6 +107,7 @@ def worker(name: str, count: int, seed: int, out: str, timeout: float, memory_mb
             found = exc
         finally:
             signal.setitimer(signal.ITIMER_PROF, 0)
+            _limit_memory(None)
             gc.unfreeze()
         if found is None and time.process_time() - cpu > timeout:
             found = Hang()  # the alarm fell in a garbage-collector callback, where Python ignores exceptions
@@ -196,6 +203,29 @@ def supervise(names, args) -> list[dict]:
         running[name] = {"process": process, "progress": progress, "seen": 0, "since": time.monotonic(),
                          "count": count, "base": latest.get(name, {}).get("inputs", 0)}
 
+    def restart(name: str, value: int, counted: str, kind: str) -> None:
+        """A worker that died or stalled: keep its input as a reproducer, count it, and start a fresh worker
+        for the inputs left (with another seed), carrying the counts of the ones before."""
+        stuck = Path(args.out) / f".current-{name}{BY_NAME[name].suffix}"
+        kept = Path(args.out) / f"{name}-{kind}-{int(time.time())}{BY_NAME[name].suffix}"
+        if stuck.exists():
+            shutil.copy(stuck, kept)
+        prior = latest.get(name, {}).get("carry") or _empty(name)  # the workers before this one
+        report = latest.get(name, {})  # this worker's last report, already added to the prior ones
+        carried = {k: v for k, v in (report if "crashes" in report else prior).items() if k not in ("carry", "done")}
+        carried["reproducers"] = list(carried["reproducers"])
+        carried["inputs"] = prior["inputs"] + value  # the shared counter is this worker's exact progress
+        carried[counted] += 1
+        carried["restarts"] = carried.get("restarts", 0) + 1
+        carried["reproducers"].append(str(kept))
+        latest[name] = {"entry": name, "carry": carried, "inputs": carried["inputs"]}
+        del running[name]
+        left = args.per_entry - carried["inputs"] - 1
+        if left > 0 and carried["restarts"] <= MAX_RESTARTS:
+            start(name, left, args.seed + carried["restarts"] * 7919)
+        else:
+            final[name] = dict(carried, done=True)
+
     while pending or running:
         while pending and len(running) < args.jobs:
             start(pending.pop(0), args.per_entry, args.seed)
@@ -223,32 +253,13 @@ def supervise(names, args) -> list[dict]:
                 continue
             if value != run_["seen"]:
                 run_["seen"], run_["since"] = value, time.monotonic()
-            elif not process.is_alive():
+            elif not process.is_alive():  # died on an input (a crash no exception reports): count it, go on
                 process.join()
-                latest.setdefault(name, {"entry": name})
-                so_far = {k: v for k, v in latest[name].items() if k not in ("carry", "done", "error")}
-                final[name] = {**_empty(name), **so_far, "error": f"worker died (exit {process.exitcode})", "done": True}
-                del running[name]
+                restart(name, value, "crashes", f"died-exit{process.exitcode}")
             elif time.monotonic() - run_["since"] > STALL_SECONDS:
                 process.kill()
                 process.join()
-                stuck = Path(args.out) / f".current-{name}{BY_NAME[name].suffix}"
-                kept = Path(args.out) / f"{name}-stall-{int(time.time())}{BY_NAME[name].suffix}"
-                if stuck.exists():
-                    shutil.copy(stuck, kept)
-                carried = _merge(latest.get(name, {}).get("carry") or _empty(name),
-                                 {k: v for k, v in latest.get(name, _empty(name)).items() if k != "carry"}
-                                 if latest.get(name, {}).get("carry") is None else _empty(name))
-                carried["inputs"] = max(carried["inputs"], value)
-                carried["hangs"] += 1
-                carried["reproducers"].append(str(kept))
-                latest[name] = {"entry": name, "carry": carried, "inputs": carried["inputs"]}
-                del running[name]
-                left = args.per_entry - carried["inputs"] - 1
-                if left > 0:
-                    start(name, left, args.seed + carried["hangs"] * 7919)
-                else:
-                    final[name] = dict(carried, done=True)
+                restart(name, value, "hangs", "stall")
     return [final[name] for name in names if name in final]
 
 
@@ -259,7 +270,7 @@ def _empty(name: str) -> dict:
 
 def _merge(first: dict, second: dict) -> dict:
     merged = dict(second)
-    for key in ("inputs", "crashes", "unique", "mismatches", "hangs", "memory", "busy_s"):
+    for key in ("inputs", "crashes", "unique", "mismatches", "hangs", "memory", "busy_s", "restarts"):
         merged[key] = first.get(key, 0) + second.get(key, 0)
     for key in ("max_s", "rss_peak"):
         merged[key] = max(first.get(key, 0), second.get(key, 0))
@@ -307,14 +318,12 @@ def main(argv: list[str] | None = None) -> int:
     elapsed = time.monotonic() - started
     print(table(results, elapsed))
     for r in results:
-        if r.get("error"):
-            print(f"{r['entry']}: {r['error']}")
         for path in r.get("reproducers", []):
             print(f"{r['entry']}: {path}")
     for name in names:
         leftover = Path(args.out) / f".current-{name}{BY_NAME[name].suffix}"
         leftover.unlink(missing_ok=True)
-    bad = sum(r["crashes"] + r["hangs"] + r.get("memory", 0) for r in results) + sum(1 for r in results if r.get("error"))
+    bad = sum(r["crashes"] + r["hangs"] + r.get("memory", 0) for r in results)
     return 1 if bad else 0
 
 
