@@ -44,6 +44,7 @@ import {
 } from "./form-model.mjs";
 import { errataFor, formColumns, n, pointsParts, pointsWords, ruleWords, sourceWords } from "./form-words.mjs";
 import { analyse, dec, sum } from "./form-check.mjs";
+import { describedBy, watchScrollRegions } from "./form-a11y.mjs";
 
 const DRAFT_PREFIX = "wsas-draft:";
 
@@ -149,14 +150,15 @@ class WsasForm extends FormBase {
         ? h("textarea", { ...attrs, rows: 2 })
         : h("input", { ...attrs, type: field.type || "text" });
       const print = h("span", { class: "wsas-print-value", "data-print": field.name });
-      const error = h("div", { class: "wsas-error", "data-error": field.name, role: "alert", hidden: true });
+      const error = h("div", { class: "wsas-error", "data-error": field.name, id: `${inputId}-error`, role: "alert",
+        hidden: true });
       const hint = field.hint ? h("small", { class: "wsas-hint", id: `${inputId}-hint`, text: field.hint }) : null;
-      if (hint) input.setAttribute("aria-describedby", `${inputId}-hint`);
+      describedBy(input, hint && hint.id, error.id);
       grid.append(h("div", {
         class: ["wsas-field", field.required && "wsas-field--required", field.multiline && "wsas-field--wide"],
       },
       h("label", { for: inputId, class: "wsas-field__label" }, field.label,
-        field.required ? h("span", { class: "wsas-required", title: "必填", text: "*" }) : null),
+        field.required ? h("span", { class: "wsas-required", title: "必填", "aria-hidden": "true", text: "*" }) : null),
       input, print, hint, error));
       this.fields.set(field.name, { field, input, print, error });
     }
@@ -347,8 +349,8 @@ class WsasForm extends FormBase {
         }
         return h("td", { class: cls, id: this.id(`criterion-${criterion.id}`) }, prefix,
           criterion.label ? h("span", { class: "wsas-criterion-label", text: `${criterion.label} ` }) : null,
-          h("span", { class: "wsas-criterion-text", text: criterion.text }),
-          h("div", { class: "wsas-rule" },
+          h("span", { class: "wsas-criterion-text", id: this.id(`text-${criterion.id}`), text: criterion.text }),
+          h("div", { class: "wsas-rule", id: this.id(`rule-${criterion.id}`) },
             h("span", { class: "wsas-criterion-id", text: criterion.id }), " ", ruleWords(criterion),
             errataLinks(errataFor(rubric, criterion.id))));
       }
@@ -372,16 +374,20 @@ class WsasForm extends FormBase {
     const rule = criterion.rule;
     const inputId = this.id(`c-${id}`);
     const common = { id: inputId, name: id, "data-criterion": id, "data-kind": rule.kind };
+    // the accessible name says which criterion (number and text) and what the field takes
+    const text = `${criterion.label ? `${criterion.label} ` : ""}${criterion.text}`;
+    const named = (what) => `细则 ${id} ${what}：${text}`;
     let control;
     let controlBox;
     switch (rule.kind) {
       case "judgement":
         control = h("input", { ...common, type: "number", class: "wsas-input wsas-input--num", inputmode: "decimal",
-          min: 0, max: n(criterion.points), step: n(rule.step ?? 0.5), "aria-label": `细则 ${id} 评定得分（0–${n(criterion.points)} 分）` });
+          min: 0, max: n(criterion.points), step: n(rule.step ?? 0.5),
+          "aria-label": named(`评定得分（0–${n(criterion.points)} 分）`) });
         controlBox = h("span", { class: "wsas-control" }, control, h("span", { class: "wsas-unit", text: "分" }));
         break;
       case "yes-no":
-        control = h("select", { ...common, class: "wsas-input wsas-input--select", "aria-label": `细则 ${id} 是否符合` },
+        control = h("select", { ...common, class: "wsas-input wsas-input--select", "aria-label": named("是否符合（是／否）") },
           h("option", { value: "", text: "请选择" }),
           h("option", { value: "true", text: "是（符合）" }),
           h("option", { value: "false", text: "否（不符合）" }));
@@ -389,19 +395,19 @@ class WsasForm extends FormBase {
         break;
       case "per-finding":
         control = h("input", { ...common, type: "number", class: "wsas-input wsas-input--num", inputmode: "numeric",
-          min: 0, max: 100000, step: 1, "aria-label": `细则 ${id} 发现数（${rule.unit}）` });
+          min: 0, max: 100000, step: 1, "aria-label": named(`发现数（${rule.unit}，0 或正整数）`) });
         controlBox = h("span", { class: "wsas-control" }, h("span", { class: "wsas-unit", text: "发现" }), control,
           h("span", { class: "wsas-unit", text: rule.unit }));
         break;
       case "rate-tiers":
       case "shortfall-steps":
         control = h("input", { ...common, type: "number", class: "wsas-input wsas-input--num", inputmode: "decimal",
-          min: 0, max: 100, step: "0.01", "aria-label": `细则 ${id} ${rule.measure}（%）` });
+          min: 0, max: 100, step: "0.01", "aria-label": named(`${rule.measure}（0–100 %）`) });
         controlBox = h("span", { class: "wsas-control wsas-control--rate" },
           h("span", { class: "wsas-unit wsas-measure", text: rule.measure }), control, h("span", { class: "wsas-unit", text: "%" }));
         break;
       case "veto":
-        control = h("input", { ...common, type: "checkbox", class: "wsas-check" });
+        control = h("input", { ...common, type: "checkbox", class: "wsas-check", "aria-label": named("触发否决（否决项）") });
         controlBox = h("label", { class: "wsas-control wsas-control--veto", for: inputId }, control, " 触发否决");
         break;
       default:
@@ -411,14 +417,17 @@ class WsasForm extends FormBase {
     let na = null;
     let naBox = null;
     if (naAllowed(rubric, criterion)) {
-      na = h("input", { type: "checkbox", class: "wsas-check", "data-na": id, name: `${id}.notApplicable`, id: this.id(`na-${id}`) });
+      na = h("input", { type: "checkbox", class: "wsas-check", "data-na": id, name: `${id}.notApplicable`, id: this.id(`na-${id}`),
+        "aria-label": `细则 ${id} 缺项（不适用：不计分，分值不计入应得分）` });
+      describedBy(na, this.id(`text-${id}`));
       naBox = h("label", { class: "wsas-na", for: this.id(`na-${id}`), title: "本细则不适用：不计分，分值不计入应得分" }, na, " 缺项");
     }
     const awarded = h("span", { "data-awarded": id });
     const awardedBox = h("div", { class: "wsas-awarded", hidden: true },
       h("span", { class: "wsas-awarded__word", text: "得 " }), awarded, h("span", { class: "wsas-awarded__word", text: " 分" }));
-    const explain = h("div", { class: "wsas-explain", "data-explain": id });
-    const error = h("div", { class: "wsas-error", "data-error": id, role: "alert", hidden: true });
+    const explain = h("div", { class: "wsas-explain", "data-explain": id, id: this.id(`explain-${id}`) });
+    const error = h("div", { class: "wsas-error", "data-error": id, id: this.id(`error-${id}`), role: "alert", hidden: true });
+    describedBy(control, this.id(`rule-${id}`), explain.id, error.id);
     const print = h("span", { class: "wsas-print-value", "data-print": id });
     this.rows.set(id, { criterion, item, section, control, na, awarded, awardedBox, explain, error, print });
     return h("td", { class: "wsas-col--score" }, controlBox, naBox, print, awardedBox, explain, error);
@@ -427,9 +436,11 @@ class WsasForm extends FormBase {
   reasonCell(criterion) {
     const id = criterion.id;
     const reason = h("textarea", { class: "wsas-input wsas-input--text", "data-reason": id, name: `${id}.reason`,
-      rows: 1, maxlength: 2000, placeholder: "扣分原因", "aria-label": `细则 ${id} 扣分原因` });
+      rows: 1, maxlength: 2000, placeholder: "扣分原因", "aria-label": `细则 ${id} 扣分原因（文字）` });
     const evidence = h("textarea", { class: "wsas-input wsas-input--text wsas-input--evidence", "data-evidence": id,
-      name: `${id}.evidence`, rows: 1, maxlength: 2000, placeholder: "佐证", "aria-label": `细则 ${id} 佐证` });
+      name: `${id}.evidence`, rows: 1, maxlength: 2000, placeholder: "佐证", "aria-label": `细则 ${id} 佐证（文字）` });
+    describedBy(reason, this.id(`text-${id}`));
+    describedBy(evidence, this.id(`text-${id}`));
     const reasonPrint = h("span", { class: "wsas-print-value", "data-print": `${id}.reason` });
     const evidencePrint = h("span", { class: "wsas-print-value wsas-print-evidence", "data-print": `${id}.evidence` });
     const row = this.rows.get(id) || {};
@@ -555,6 +566,7 @@ class WsasForm extends FormBase {
       setText(row.explain, explanation || "");
       row.explain.title = line && line.explanationEn ? line.explanationEn : "";
       this.showErrors(row.error, errors);
+      row.control.setAttribute("aria-invalid", errors.length ? "true" : "false");
       fieldErrors += errors.length ? 1 : 0;
       const tr = row.control.closest("tr");
       if (tr) {
@@ -658,6 +670,14 @@ class WsasForm extends FormBase {
 
     this.renderErrorBox(fieldErrors, analysis.others);
     if (save) this.saveDraft(state);
+  }
+
+  /** The status line in words, read after a change: what is missing, what to correct, the total. */
+  summary() {
+    const parts = [this.statusMissing.textContent.trim()];
+    if (!this.statusProblems.hidden && this.statusProblems.textContent) parts.push(this.statusProblems.textContent);
+    if (this.statusScore.textContent) parts.push(this.statusScore.textContent.replace(/\u3000/g, "，"));
+    return `${parts.join("，")}。`;
   }
 
   showTotal(el, { value, complete }) {
@@ -804,6 +824,7 @@ class WsasForm extends FormBase {
 }
 
 function init() {
+  watchScrollRegions();   // every page: the theme's wide tables, not only the forms'
   startForms(".wsas-form", "wsasForm", (root) => new WsasForm(root), ({ root }, error) => {
     root.dataset.state = "error";
     setChildren(root, h("div", { class: "wsas-form__fatal", role: "alert",
