@@ -73,6 +73,8 @@ def bar_chart(chart_id: str, title: str, description: str, bars: list[Bar], top:
     axis_y = first + row * len(bars)
     height = axis_y + 22
     scale = (right - left) / _num(top)
+    if shown_marks:   # the dashed lines are part of the picture: the words say them too
+        description += "；虚线：" + "、".join(label for _, label in shown_marks)
     parts = _open(chart_id, title, description, height)
     for tick in _ticks(_num(top)):
         x = left + tick * scale

@@ -89,7 +89,8 @@ def timeline_svg(schedule: dict, ident: str) -> str:
            f'width="{WIDTH}" height="{height}" role="img" aria-labelledby="{ident}-title {ident}-desc" '
            f'style="max-width:100%;height:auto;font-size:12px">',
            f'<title id="{ident}-title">{_esc(title)}</title>',
-           f'<desc id="{ident}-desc">{len(dated)} 个到期日、{len(obligations)} 项周期任务；明细见下表。</desc>']
+           f'<desc id="{ident}-desc">{_esc(_span_words(instance, dated))}{len(dated)} 个到期日、'
+           f'{len(obligations)} 项周期任务；明细见下表。</desc>']
     bottom = TOP + rows * ROW
     for day, label in scale.ticks():
         x = scale.x(day)
@@ -118,6 +119,13 @@ def timeline_svg(schedule: dict, ident: str) -> str:
     out.append(_legend(dated, obligations, bottom + 22))
     out.append("</svg>")
     return "\n".join(out)
+
+
+def _span_words(instance: dict, dated: list[dict]) -> str:
+    """The instance's dates in words for the text equivalent (the picture's first row and its span)."""
+    when = f"{instance['start']} 至 {instance['end']}" if instance["end"] else f"{instance['start']} 起"
+    dues = sorted(e["due"] for e in dated)
+    return f"实例 {when}；" + (f"到期日从 {dues[0]} 到 {dues[-1]}，" if dues else "")
 
 
 def _label(text: str, y: float) -> str:
