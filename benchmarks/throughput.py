@@ -96,10 +96,9 @@ def orjson_parse(path: Path) -> int:
 
 def wsas_pipeline(path: Path, jobs: int, formats: Formats = MODES["validate+score"]) -> int:
     """Every record through the batch checker with ``formats`` (outputs built, not written): records valid."""
-    spec = CheckerSpec(formats=formats)
-    checker = spec()
+    spec = CheckerSpec(formats=formats)  # built in each process that checks: here only when that is this one
     scored = 0
-    for chunk in run(segments([str(path)]), (lambda: checker) if jobs == 1 else spec, jobs):
+    for chunk in run(segments([str(path)], by_reference=jobs > 1), spec, jobs):
         scored += sum(chunk.valid_by_rubric.values())
     return scored
 

@@ -18,8 +18,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-import orjson
-
+from .compiled.results import ResultWriter, json_bytes
 from .errors import Error, InputError
 from .fastpath import FastPath
 from .output import dumps, plain
@@ -73,13 +72,17 @@ class Formats:
 
 
 class Checker:
-    """Validates (and scores) records against a catalogue: fast path first, reference path for errors."""
+    """Validates (and scores) records against a catalogue: fast path first, reference path for errors.
+
+    A record the fast path accepts is never turned into a result document unless one is written: its
+    compiled totals give the score, the CSV row and (written straight to bytes) the result line."""
 
     def __init__(self, catalogue: Catalogue, extra_programs: list | None = None, formats: Formats = Formats()):
         self.catalogue = catalogue
         self.extra_programs = extra_programs or []
         self.formats = formats
         self.fast = FastPath(catalogue)
+        self.writer = ResultWriter(self.extra_programs)
 
     def check(self, record: Record):
         """(outcome, document, rubric): the document and its rubric only when the record is valid."""
@@ -99,37 +102,28 @@ class Checker:
 
     def chunk(self, segment: Segment) -> Chunk:
         """Check (and score) every record of ``segment``; the outputs come back joined in input order."""
-        formats = self.formats
-        chunk, results = Chunk(size=segment.size), []
-        table = io.StringIO()
-        rows = csv.writer(table)
-        for record in segment.records():
-            outcome, document, rubric = self.check(record)
-            if outcome.errors:
-                chunk.invalid.append(outcome)
-            else:
-                chunk.valid_by_rubric[outcome.rubric] += 1
-            if not formats.scoring:
-                if formats.stdout == "json":
-                    chunk.stdout.append(dumps(record_report(outcome), indent=None) + "\n")
-                elif outcome.errors:
-                    chunk.stdout.extend(f"{error}\n" for error in outcome.errors)
-                elif formats.stdout == "text" and outcome.line is None:
-                    chunk.stdout.append(f"{outcome.file}: 有效 valid\n")
-                continue
-            if outcome.errors:
-                continue  # score reports errors on standard error, from chunk.invalid
-            result = score_valid(document, rubric, self.extra_programs)
-            if formats.stdout == "text":
-                chunk.stdout.append(summary(record.file if record.line is None else f"{record.file}:{record.line}",
-                                            result, self.catalogue))
-            if formats.results:
-                results.append(result_line(result))
-            if formats.rows:
-                row = dict(totals_of(result), 文件=record.file, 行="" if record.line is None else record.line)
-                rows.writerow(csv_row(row))
-        chunk.results, chunk.rows = b"".join(results), table.getvalue()
-        return chunk
+        work = _Work(self, segment)
+        if segment.record is not None:
+            work.record(segment.record)
+            return work.done()
+        try:
+            parts = segment.parts()
+        except OSError as exc:  # a worker reading its segment back: the file went away or changed
+            work.record(Record(segment.file, segment.first_line, error=Error(
+                "unreadable", "读取中断：文件在读取过程中被删除或改动", f"read failed: {exc.strerror}",
+                file=segment.file, line=segment.first_line)))
+        else:
+            accept, accepted, file, first = self.fast.accept, work.accepted, segment.file, segment.first_line
+            for offset, raw in enumerate(parts):
+                data = raw.rstrip(b"\r")
+                if not data or data.isspace():
+                    continue  # blank lines separate nothing in JSON Lines
+                found = accept(data)
+                if found is None:
+                    work.record(Record(file, first + offset, data=data, size=len(raw) + 1))
+                else:
+                    accepted(found, first + offset)
+        return work.done()
 
     def _reference(self, record: Record):
         """The reference reader and validator: exact decimals and every error, translated and located."""
@@ -144,6 +138,99 @@ class Checker:
         return document, [error.at_record(record.file, record.line) for error in validate(document, self.catalogue)]
 
 
+class _Work:
+    """One segment being checked: what each record adds to the chunk, by the formats asked for."""
+
+    def __init__(self, checker: Checker, segment: Segment):
+        self.checker, self.formats, self.file = checker, checker.formats, segment.file
+        self.chunk = Chunk(size=segment.size)
+        self.valid: dict = {}  # context → records accepted by the fast path
+        self.results: list = []
+        self.table = io.StringIO()
+        self.rows = csv.writer(self.table)
+        self.file_cell = safe_cell(segment.file)
+        self.scored = checker.writer.scored
+        formats = self.formats
+        if not formats.scoring:
+            self.accepted = self._validated if formats.stdout == "json" else self._counted
+        elif formats.stdout == "text":
+            self.accepted = self._summarised
+        elif formats.results or formats.rows:
+            self.accepted = self._written
+        else:
+            self.accepted = self._scored
+
+    def _counted(self, found: tuple, line: int | None) -> None:
+        context = found[1]
+        self.valid[context] = self.valid.get(context, 0) + 1
+
+    def _validated(self, found: tuple, line: int | None) -> None:
+        self._counted(found, line)
+        self.chunk.stdout.append(dumps(record_report(Outcome(self.file, line, found[1].rubric.id, [])),
+                                       indent=None) + "\n")
+
+    def _scored(self, found: tuple, line: int | None) -> None:
+        context = found[1]
+        self.valid[context] = self.valid.get(context, 0) + 1
+        self.scored(context, found[2])  # the score, outcome, grade and consequences: nothing is written
+
+    def _written(self, found: tuple, line: int | None) -> None:
+        self._counted(found, line)
+        document, context, totals = found
+        if self.formats.results:
+            self.results.append(self.checker.writer.line(document, context, totals))
+        if self.formats.rows:
+            self.rows.writerow(self.checker.writer.row(document, context, totals, self.file_cell,
+                                                       "" if line is None else line))
+
+    def _summarised(self, found: tuple, line: int | None) -> None:
+        self._counted(found, line)
+        self._result(found[0], found[1].rubric, line)
+
+    def record(self, record: Record) -> None:
+        """A record the fast path did not accept (or a whole file): the reference path, then its outputs."""
+        checker, formats, chunk = self.checker, self.formats, self.chunk
+        if record.error is None and record.line is None and (formats.scoring or formats.stdout != "text"):
+            found = checker.fast.accept(record.data)
+            if found is not None:
+                self.accepted(found, None)
+                return
+        outcome, document, rubric = checker.check(record)
+        if outcome.errors:
+            chunk.invalid.append(outcome)
+        else:
+            chunk.valid_by_rubric[outcome.rubric] += 1
+        if not formats.scoring:
+            if formats.stdout == "json":
+                chunk.stdout.append(dumps(record_report(outcome), indent=None) + "\n")
+            elif outcome.errors:
+                chunk.stdout.extend(f"{error}\n" for error in outcome.errors)
+            elif formats.stdout == "text" and outcome.line is None:
+                chunk.stdout.append(f"{outcome.file}: 有效 valid\n")
+            return
+        if not outcome.errors:  # score reports errors on standard error, from chunk.invalid
+            self._result(document, rubric, record.line)
+
+    def _result(self, document: dict, rubric, line: int | None) -> None:
+        """The outputs of a valid record from its full result document (the reference scorer)."""
+        formats = self.formats
+        result = score_valid(document, rubric, self.checker.extra_programs)
+        if formats.stdout == "text":
+            self.chunk.stdout.append(summary(self.file if line is None else f"{self.file}:{line}", result,
+                                             self.checker.catalogue))
+        if formats.results:
+            self.results.append(result_line(result))
+        if formats.rows:
+            self.rows.writerow(csv_row(dict(totals_of(result), 文件=self.file, 行="" if line is None else line)))
+
+    def done(self) -> Chunk:
+        chunk = self.chunk
+        for context, count in self.valid.items():
+            chunk.valid_by_rubric[context.rubric.id] += count
+        chunk.results, chunk.rows = b"".join(self.results), self.table.getvalue()
+        return chunk
+
+
 def record_report(outcome: Outcome) -> dict:
     """One record's verdict as ``validate --format json`` prints it."""
     report = {"file": outcome.file}
@@ -155,23 +242,9 @@ def record_report(outcome: Outcome) -> dict:
     return report
 
 
-_PLAIN: dict = {}  # Decimal value → its JSON number; results repeat the same few values endlessly
-
-
-def _default(value):
-    if isinstance(value, Decimal):
-        number = _PLAIN.get(value)
-        if number is None:
-            number = plain(value)
-            if len(_PLAIN) < 100_000:
-                _PLAIN[value] = number
-        return number
-    raise TypeError(f"{type(value).__name__} is not JSON data")
-
-
 def result_line(result: dict) -> bytes:
     """One result document as a JSON line; decimals written exactly (never a rounded float)."""
-    return orjson.dumps(result, default=_default) + b"\n"
+    return json_bytes(result) + b"\n"
 
 
 CSV_COLUMNS = ("文件", "行", "评估表", "版本", "被评估对象", "编码", "地区", "评估期",

@@ -85,7 +85,8 @@ def _run(args, scoring: bool) -> int:
             progress = stack.enter_context(_progress(size, args.quiet or not sys.stderr.isatty(),
                                                      "校验评分" if scoring else "校验"))
             # closed first on any exit (SIGTERM, a full disk): the worker processes stop before the outputs are dropped
-            chunks = stack.enter_context(closing(run(segments(files), (lambda: checker) if jobs == 1 else spec, jobs)))
+            chunks = stack.enter_context(closing(run(segments(files, by_reference=jobs > 1),
+                                                     (lambda: checker) if jobs == 1 else spec, jobs)))
             for chunk in chunks:
                 check_terminated()  # SIGTERM raised inside a callback may have come out as another error, or none
                 summary.add_chunk(chunk)

@@ -1,178 +1,203 @@
-"""The fast path of batch checking: orjson to parse, jsonschema-rs to validate.
+"""The fast path of batch checking: orjson to parse, jsonschema-rs for the document shell, a compiled
+check for the responses.
 
-It only ever says "valid" or "don't know". Whenever a document is not plainly
-valid — a syntax or encoding problem, a schema error, a duplicate key, a
-number with more digits than a binary float keeps exactly, a semantic error —
-it answers ``None`` and the caller takes the reference path
-(:func:`wsas.reading.load_json_text` + :func:`wsas.validation.validate`), which
-produces the detailed, translated errors. The two paths are tested to agree
-on validity (tests/test_fastpath.py).
+It only ever says "valid" (with the record's totals) or "don't know". Whenever a document is not plainly
+valid — a syntax or encoding problem, a schema error, a duplicate key, a number with more digits than a
+binary float keeps exactly, a semantic error, an award the compiled check does not hold exactly — it
+answers ``None`` and the caller takes the reference path (:func:`wsas.reading.load_json_text` +
+:func:`wsas.validation.validate`), which produces the detailed, translated errors. The two paths are
+proven to agree on validity, totals and output bytes (tests/differential.py).
 """
 
 from __future__ import annotations
 
 import re
-from decimal import Decimal
+from dataclasses import dataclass
 
 import orjson
 
-from .due import by_deadline, not_due_criteria
+from .compiled import CompiledCheck, Compiler
+from .due import Timing, by_deadline, timing
 from .rubrics import Catalogue, Rubric
-from .rules import VALUE_KEY, num, on_step, step_of
 from .schemas import fast_validator, load_schema
 
-# A run of 16 digits/dots may hold a number with more significant digits than a double keeps (15), or a
-# long code inside a string: either way the reference reader decides. Shorter numbers read exactly, except
-# extreme exponents, which the float checks in _responses_valid send to the reference reader.
-_DIGITS_AS_ZERO = bytes.maketrans(b"123456789.", b"0000000000")
+# Digits and dots all read "0" and whitespace " ": then one substring search finds a run of 16 digits/dots —
+# a number with more significant digits than a double keeps (15), or a long code inside a string: either way
+# the reference reader decides — and another finds a quote followed by whitespace (see _keys_ok).
+_PROBE = bytes.maketrans(b"123456789.\t\r\n", b"0000000000   ")
 _LONG_RUN = b"0" * 16
-# Every key of a JSON text ends with a quote followed by a colon; a count above the parsed keys means a
-# duplicate key (orjson keeps the last one silently) or the pair inside a string (then: slow path).
+# Every key of a JSON text ends with a quote and a colon; a count above the parsed keys means a duplicate
+# key (orjson keeps the last one silently) or the pair inside a string (then: the reference path).
 _KEY_END = re.compile(rb'"[ \t\r\n]*:')
 _MEMO_LIMIT = 100_000
-_EXACT_FLOAT_MIN, _EXACT_FLOAT_MAX = 1e-7, 1e15
+
+
+@dataclass(frozen=True, eq=False)
+class Context:
+    """A rubric as assessed at one date: its compiled check and, for a rubric assessed by deadline, the timing."""
+
+    rubric: Rubric
+    version: str
+    check: CompiledCheck
+    when: Timing | None
 
 
 class FastPath:
-    """Decides quickly that a submission is valid; ``None`` means "ask the reference path".
-
-    The document without its responses is checked by jsonschema-rs; the responses by one pass over
-    the rubric's criteria, where each distinct (criterion, value) is judged once, by the schema's
-    response definition and the semantic checks, and remembered: a batch repeats the same few values.
-    """
+    """Decides quickly that a submission is valid; ``None`` means "ask the reference path"."""
 
     def __init__(self, catalogue: Catalogue):
         self.catalogue = catalogue
         self.schema = fast_validator("submission")
-        self.response_schema = fast_validator("submission", "/$defs/response")
-        self._note_limit = _note_limit()
-        self._criteria = {rubric.id: _criteria_table(rubric) for rubric in catalogue}
-        self._verdicts: dict = {}
-        self._not_due: dict = {}
+        self.compiler = Compiler()
+        self._contexts: dict = {}
+        self._shells: dict = {}
+        self._subject = _SubjectCheck.of_schema()
 
-    def valid_document(self, data: bytes) -> tuple[dict, Rubric] | None:
-        """(submission, rubric) when ``data`` is certainly a valid submission, else None."""
-        if _LONG_RUN in data.translate(_DIGITS_AS_ZERO):  # digits and dots all read "0": one substring search
+    def accept(self, data: bytes) -> tuple | None:
+        """(submission, context, totals) when ``data`` is certainly a valid submission, else None;
+        totals as :class:`~wsas.compiled.CompiledCheck` answers them."""
+        probe = data.translate(_PROBE)
+        if _LONG_RUN in probe:
             return None
         try:
             document = orjson.loads(data)
         except orjson.JSONDecodeError:
             return None
-        if type(document) is not dict or type(document.get("responses")) is not dict:
+        if type(document) is not dict:
             return None
-        shell = dict(document, responses={})
-        if not self.schema.is_valid(shell):
+        responses = document.get("responses")
+        if type(responses) is not dict or not self._shell_valid(document):
             return None
-        rubric = self.catalogue.get(document["rubric"])
-        if rubric is None or document["rubricVersion"] != rubric.version:
+        context = self._context(document)
+        if context is None:
             return None
-        inner = self._responses_keys(document["responses"], rubric, self._not_due_of(document, rubric))
-        if inner is None:
+        totals = context.check.run(responses)
+        if totals is None:
             return None
-        keys = len(document) + len(document["subject"]) + len(document.get("assessor", ())) + inner
-        if keys != _key_ends(data):
+        keys = len(document) + len(document["subject"]) + len(document.get("assessor", ())) + len(responses) + totals[2]
+        if not _keys_ok(data, probe, keys):
             return None
-        return document, rubric
+        return document, context, totals
 
-    def _not_due_of(self, document: dict, rubric: Rubric) -> frozenset:
-        """Criteria not yet due at the document's date (spec/scoring.md §4.3), remembered per rubric and date."""
-        if not by_deadline(rubric):
-            return frozenset()
-        key = (rubric.id, document["period"], document.get("assessedOn"))
-        found = self._not_due.get(key)
-        if found is None:
-            found = not_due_criteria(rubric, document)
-            if len(self._not_due) < _MEMO_LIMIT:
-                self._not_due[key] = found
-        return found
+    def valid_document(self, data: bytes) -> tuple[dict, Rubric] | None:
+        """(submission, rubric) when ``data`` is certainly a valid submission, else None."""
+        found = self.accept(data)
+        return None if found is None else (found[0], found[1].rubric)
 
-    def _responses_keys(self, responses: dict, rubric: Rubric, not_due: frozenset) -> int | None:
-        """The number of keys in ``responses`` and in each response when all are valid, else None.
-        Criteria in ``not_due`` may go without a response; one given is checked but does not count as applicable."""
-        table = self._criteria[rubric.id]
-        if table is None:
-            return None
-        if len(responses) != len(table) or responses.keys() != table.keys():
-            if not not_due or not responses.keys() <= table.keys() or not table.keys() - responses.keys() <= not_due:
+    def _shell_valid(self, document: dict) -> bool:
+        """Whether the document without its responses is schema-valid. The common shell — rubric, version,
+        period, subject (and assessedOn) — is judged once per (rubric, version, period, assessedOn) with a
+        stand-in subject, and the subject by :class:`_SubjectCheck`; any other shell by jsonschema-rs."""
+        size = len(document)
+        if self._subject is not None and (size == 5 or (size == 6 and "assessedOn" in document)):
+            subject = document.get("subject")
+            if subject is not None:  # with the subject (and responses) present, the other keys are the key's
+                try:
+                    key = (document.get("rubric"), document.get("rubricVersion"), document.get("period"),
+                           document.get("assessedOn"))
+                    verdict = self._shells.get(key)
+                except TypeError:  # an unhashable value: a list or an object where text belongs
+                    return False
+                if verdict is None:
+                    verdict = self.schema.is_valid(dict(document, subject=self._subject.stand_in, responses={}))
+                    if len(self._shells) < _MEMO_LIMIT:
+                        self._shells[key] = verdict
+                return verdict and self._subject.check(subject)
+        return self.schema.is_valid(dict(document, responses={}))
+
+    def _context(self, document: dict) -> Context | None:
+        """The context of a schema-valid document, remembered per rubric (and date, when assessed by deadline)."""
+        rubric_id = document["rubric"]
+        context = self._contexts.get(rubric_id)
+        if context is None:
+            rubric = self.catalogue.get(rubric_id)
+            if rubric is None:
                 return None
-        limit, verdicts = self._note_limit, self._verdicts
-        count, applicable = len(responses), False
-        try:
-            for criterion_id, response in responses.items():
-                if type(response) is not dict:
-                    return None
-                size = len(response)
-                count += size
-                if size > 1:
-                    reason, evidence = response.get("reason", ""), response.get("evidence", "")
-                    if (size - ("reason" in response) - ("evidence" in response) != 1 or type(reason) is not str
-                            or type(evidence) is not str or len(reason) > limit or len(evidence) > limit):
-                        return None
-                expected, may_skip, scores, fits = table[criterion_id]
-                if expected in response:
-                    value = response[expected]
-                    if type(value) is float and not _EXACT_FLOAT_MIN <= abs(value) < _EXACT_FLOAT_MAX:
-                        return None  # 0.0 may have been 1e-400 in the text, huge values 1e400: the exact reader decides
-                    key = (rubric.id, criterion_id, type(value), value)
-                    verdict = verdicts.get(key)
-                    if verdict is None:
-                        verdict = self.response_schema.is_valid({expected: value}) and (fits is None or fits(value))
-                        if len(verdicts) < _MEMO_LIMIT:
-                            verdicts[key] = verdict
-                    if not verdict:
-                        return None
-                    applicable = applicable or (scores and criterion_id not in not_due)
-                elif not (may_skip and response.get("notApplicable") is True):
-                    return None
-        except TypeError:  # an unhashable value (a list or an object): the reference path explains it
+            context = self._contexts[rubric_id] = (
+                _Dated(rubric) if by_deadline(rubric) else Context(rubric, rubric.version, self.compiler.check_for(rubric), None))
+        if context.__class__ is _Dated:  # a rubric assessed by deadline: one context per date
+            context = context.at(document, self.compiler)
+        return context if document["rubricVersion"] == context.version else None
+
+
+class _Dated:
+    """The contexts of a rubric assessed by deadline, by (period, assessedOn)."""
+
+    def __init__(self, rubric: Rubric):
+        self.rubric, self.contexts = rubric, {}
+
+    def at(self, document: dict, compiler: Compiler) -> Context:
+        key = (document["period"], document.get("assessedOn"))
+        context = self.contexts.get(key)
+        if context is None:
+            rubric = self.rubric
+            when = timing(rubric, document)
+            context = Context(rubric, rubric.version, compiler.check_for(rubric, when.not_due_criteria), when)
+            if len(self.contexts) < _MEMO_LIMIT:
+                self.contexts[key] = context
+        return context
+
+
+def _keys_ok(data: bytes, probe: bytes, keys: int) -> bool:
+    """Whether the text holds no more keys than were parsed (no duplicate key). Each key brings exactly one
+    colon, so ``keys`` colons settle it; else count quote-colon pairs, with whitespace between them if any."""
+    if data.count(b":") == keys:
+        return True
+    if b'" ' in probe:
+        return len(_KEY_END.findall(data)) == keys
+    return data.count(b'":') == keys
+
+
+class _SubjectCheck:
+    """The submission schema's subject in plain Python: an object of strings with length bounds and patterns.
+
+    Read from the schema itself and compiled to straight-line code; a schema using anything else makes
+    :meth:`of_schema` answer None, and every shell is then checked by jsonschema-rs."""
+
+    def __init__(self, fields: dict, required: frozenset):
+        self.stand_in = {name: text for name, (_, _, _, text) in fields.items() if name in required}
+        code = ["def check(subject, type=type, len=len, str=str, dict=dict):",
+                "    if type(subject) is not dict:", "        return False", "    found = 0"]
+        namespace = {}
+        for index, (name, (shortest, longest, pattern, _)) in enumerate(fields.items()):
+            namespace[f"p{index}"] = pattern.search if pattern is not None else None
+            bad = [f"type(v) is not str", f"not {shortest} <= len(v)" + (f" <= {longest}" if longest is not None else "")]
+            if pattern is not None:  # a JSON Schema "$" ends the text; Python's also matches before a final newline
+                bad += [f"not p{index}(v)", "'\\n' in v"]
+            check = [f"    if {' or '.join(bad)}:", "        return False", "    found += 1"]
+            if name in required:
+                code += [f"    v = subject.get({name!r})", *check]
+            else:
+                code += [f"    v = subject.get({name!r})", "    if v is not None:", *("    " + line for line in check)]
+        code.append("    return found == len(subject)")
+        exec(compile("\n".join(code) + "\n", "<wsas subject check>", "exec"), namespace)
+        self.check = namespace["check"]
+
+    @classmethod
+    def of_schema(cls) -> "_SubjectCheck | None":
+        subject = load_schema("submission")["$defs"]["subject"]
+        if set(subject) - {"description", "type", "properties", "required", "additionalProperties"} or \
+                subject.get("type") != "object" or subject.get("additionalProperties") is not False:
             return None
-        return count if applicable else None
+        fields = {}
+        for name, field in subject["properties"].items():
+            field = _resolved(field)
+            if field is None or set(field) - {"description", "type", "minLength", "maxLength", "pattern"} \
+                    or field.get("type") != "string" or not name.isidentifier():
+                return None
+            pattern = re.compile(field["pattern"], re.ASCII) if "pattern" in field else None
+            stand_in = "0" * max(1, field.get("minLength", 0))
+            if pattern is not None and not pattern.search(stand_in):
+                return None
+            fields[name] = (int(field.get("minLength", 0)), field.get("maxLength"), pattern, stand_in)
+        return cls(fields, frozenset(subject.get("required", ())))
 
 
-def _note_limit() -> int:
-    """The longest reason or evidence the schema allows; the check above assumes notes are plain strings."""
-    note = load_schema("submission")["$defs"]["note"]
-    if set(note) != {"type", "maxLength"} or note["type"] != "string":
-        raise ValueError("schemas/submission.json #/$defs/note changed: teach wsas.fastpath its new form")
-    return note["maxLength"]
-
-
-def _criteria_table(rubric: Rubric) -> dict | None:
-    """criterion id → (expected response key, may be not applicable, has points, judgement range check);
-    None when the rubric's responses could break a rule the check leaves to the schema of the shell (their
-    number and the form of their ids), so that its submissions always take the reference path."""
-    responses = load_schema("submission")["properties"]["responses"]
-    id_pattern = re.compile(load_schema("defs")["$defs"]["criterionId"]["pattern"])
-    if len(rubric.criteria) > responses["maxProperties"] or not all(map(id_pattern.search, rubric.criteria)):
+def _resolved(field: dict) -> dict | None:
+    """A property schema with its one ``$ref`` into defs.json followed (the schema's only kind of reference)."""
+    if "$ref" not in field:
+        return field
+    reference = field["$ref"]
+    if set(field) - {"$ref", "description"} or not reference.startswith("defs.json#/$defs/"):
         return None
-    table = {}
-    for criterion_id, placement in rubric.criteria.items():
-        criterion, rule = placement.criterion, placement.criterion["rule"]
-        may_skip = bool(rubric.scoring["notApplicable"]) and not criterion.get("mandatory") and rule["kind"] != "veto"
-        points = num(criterion["points"])
-        fits = _JudgementRange(points, step_of(rule)) if rule["kind"] == "judgement" else None
-        table[criterion_id] = (VALUE_KEY[rule["kind"]], may_skip, points > 0, fits)
-    return table
-
-
-class _JudgementRange:
-    """Whether an awarded value is within the points and on the step; remembered per distinct value."""
-
-    def __init__(self, points: Decimal, step: Decimal):
-        self.points, self.step, self.known = points, step, {}
-
-    def __call__(self, value) -> bool:
-        fits = self.known.get(value)
-        if fits is None:
-            exact = num(value)
-            fits = exact <= self.points and on_step(exact, self.step)
-            if len(self.known) < _MEMO_LIMIT:
-                self.known[value] = fits
-        return fits
-
-
-def _key_ends(data: bytes) -> int:
-    """Quote-colon pairs in ``data``; the plain count is enough unless whitespace may sit between them."""
-    if b'" ' in data or b'"\t' in data or b'"\n' in data or b'"\r' in data:
-        return len(_KEY_END.findall(data))
-    return data.count(b'":')
+    return load_schema("defs")["$defs"].get(reference.rsplit("/", 1)[1])

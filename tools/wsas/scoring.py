@@ -49,7 +49,7 @@ def score_valid(submission: dict, rubric: Rubric, extra_programs: list | None = 
     for step in plan.steps:
         response = responses.get(step.id)
         if step.id in not_due:
-            line = _not_due_line(step, rubric, when, given=response is not None)
+            line = not_due_line(step, rubric, when, given=response is not None)
             item_later[step.item_index] += step.points
             section_later[step.section_index] += step.points
             criteria.append(line)
@@ -59,7 +59,7 @@ def score_valid(submission: dict, rubric: Rubric, extra_programs: list | None = 
             item_na[step.item_index] += step.points
             section_na[step.section_index] += step.points
         else:
-            line = _line(plan, step, response[step.value_key])
+            line = criterion_line(plan, step, response[step.value_key])
             if line["vetoed"]:
                 vetoed_by.append(step.id)
             del line["vetoed"]
@@ -79,25 +79,32 @@ def score_valid(submission: dict, rubric: Rubric, extra_programs: list | None = 
     not_applicable = sum(section_na, ZERO)
     not_yet_due = sum(section_later, ZERO)
     maximum = plan.total - not_applicable - not_yet_due
-    final = final_score(total, maximum, rubric.scoring, vetoed=bool(vetoed_by), renormalise=not_yet_due > 0)
+    final, outcome, grade, consequences = conclusion(rubric, total, maximum, bool(vetoed_by), not_yet_due > 0,
+                                                     extra_programs)
     result = {"rubric": rubric.id, "rubricVersion": rubric.version, "subject": submission["subject"],
               "period": submission["period"]}
     for key in ("assessor", "assessedOn"):
         if key in submission:
             result[key] = submission[key]
-    outcome = outcome_of(final, rubric)
     result.update(criteria=criteria, items=items, sections=sections, total=total, maximum=maximum,
                   notApplicablePoints=not_applicable, score=final, vetoedBy=vetoed_by, outcome=outcome)
     if when:
         _state_timing(result, when, item_later, section_later, not_yet_due)
-    programs = programs_using(rubric.id) + [p for p in extra_programs or [] if rubric.id in p.data.get("rubrics", [])]
-    grade = grade_of(final, rubric.id, programs)
     if grade:
         result["grade"] = grade
-    consequences = consequences_of(rubric.id, outcome, grade, programs)
     if consequences:
         result["consequences"] = consequences
     return result
+
+
+def conclusion(rubric: Rubric, total: Decimal, maximum: Decimal, vetoed: bool, renormalise: bool,
+               extra_programs: list | None = None) -> tuple:
+    """(score, outcome, grade, consequences) of the totals: what a result concludes beyond its lines."""
+    final = final_score(total, maximum, rubric.scoring, vetoed=vetoed, renormalise=renormalise)
+    outcome = outcome_of(final, rubric)
+    programs = programs_using(rubric.id) + [p for p in extra_programs or [] if rubric.id in p.data.get("rubrics", [])]
+    grade = grade_of(final, rubric.id, programs)
+    return final, outcome, grade, consequences_of(rubric.id, outcome, grade, programs)
 
 
 @dataclass(frozen=True)
@@ -162,7 +169,7 @@ def _build_plan(rubric: Rubric) -> _Plan:
     return _Plan(steps, items, item_lost, sections, section_lost, num(rubric.data["total"]))
 
 
-def _line(plan: _Plan, step: _Step, value) -> dict:
+def criterion_line(plan: _Plan, step: _Step, value) -> dict:
     """A fresh result line for ``value`` (with a ``vetoed`` flag to pop); the rule runs once per distinct
     value of a criterion, since equal values (5, 5.0, Decimal('5')) give the same award."""
     key = (step.id, value)
@@ -191,7 +198,7 @@ def final_score(total: Decimal, maximum: Decimal, scoring: dict, vetoed: bool, r
     return exact.quantize(Decimal(1).scaleb(-scoring["roundingPlaces"]), rounding=ROUND_HALF_UP)
 
 
-def _not_due_line(step: _Step, rubric: Rubric, when: Timing, given: bool) -> dict:
+def not_due_line(step: _Step, rubric: Rubric, when: Timing, given: bool) -> dict:
     """The result line of a criterion whose item is not yet due: no points, none deducted, left out of the maximum."""
     due_on, deadline = when.due_on[step.item_id], _deadline_text(rubric, step.item_id)
     ignored = ("；所填应答不计分", "; the response given is ignored") if given else ("", "")
