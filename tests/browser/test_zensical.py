@@ -27,7 +27,7 @@ def zensical_config() -> str:
     """mkdocs.yml with its paths made relative to build/, where Zensical must find the site folder."""
     text = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
     replaced = {"INHERIT: build/docs/.nav.yml": "INHERIT: docs/.nav.yml", "docs_dir: build/docs": "docs_dir: docs",
-                "site_dir: build/site": "site_dir: zensical-site"}
+                "site_dir: build/site": "site_dir: zensical-site", "custom_dir: site_src/": "custom_dir: ../site_src/"}
     for old, new in replaced.items():
         assert old in text, f"mkdocs.yml no longer says {old!r}: update the Zensical build"
         text = text.replace(old, new)
