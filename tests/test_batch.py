@@ -248,3 +248,75 @@ def test_progress_bar_only_on_a_terminal_and_not_with_quiet(tmp_path):
     assert "%" not in quiet and "合计" not in quiet
     piped = run_wsas("validate", batch)
     assert "%" not in piped.stderr and "\r" not in piped.stderr
+
+
+def _records_by_the_rules(data: bytes, limit: int) -> list:
+    """A JSON Lines file's records by the reader's rules, line by line: a BOM only at the start of the file,
+    trailing CRs dropped, blank lines skipped, a line longer than ``limit`` (without its newline) too-large,
+    a file without any record empty."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    lines = data.split(b"\n")
+    if lines[-1] == b"":
+        lines.pop()
+    found = []
+    for number, line in enumerate(lines, 1):
+        if len(line) > limit:
+            found.append((number, None, "too-large"))
+        elif line.strip():
+            found.append((number, line.rstrip(b"\r"), None))
+    return found or [(None, None, "empty")]
+
+
+def test_the_block_reader_keeps_the_line_rules(monkeypatch, tmp_path):
+    """Blocks cut anywhere (tiny blocks and limits here) give the records the line rules give, carried or
+    read back from the file by a worker."""
+    import random
+    import wsas.sources as sources
+
+    rng = random.Random(2)
+    pieces = [b"a", b"{", b" ", b"\n", b"\r", b"\t", b"\xef\xbb\xbf", b"xyz", b"\n\n", b"\r\n"]
+    for _ in range(800):
+        data = b"".join(rng.choice(pieces) for _ in range(rng.randint(0, 70)))
+        limit = rng.randint(4, 24)
+        monkeypatch.setattr(sources, "MAX_BYTES", limit)
+        monkeypatch.setattr(sources, "SEGMENT_BYTES", rng.randint(1, limit))
+        path = tmp_path / "f.jsonl"
+        path.write_bytes(data)
+        for by_reference in (False, True):
+            read = [(r.line, r.data, r.error.code if r.error else None)
+                    for segment in sources.segments([str(path)], by_reference) for r in segment.records()]
+            assert read == _records_by_the_rules(data, limit), (data, limit, by_reference)
+
+
+def test_a_segment_read_back_from_a_changed_file_is_reported(tmp_path):
+    from wsas.batch import Checker, Formats
+    from wsas.sources import segments
+
+    path = write_lines(tmp_path / "b.jsonl", lines_of(5))
+    segment = next(segments([str(path)], by_reference=True))
+    assert segment.offset == 0 and not segment.lines
+    path.write_bytes(path.read_bytes().replace(b"\n", b" ", 1))
+    chunk = Checker(CATALOGUE, [], Formats(scoring=False, stdout=None)).chunk(segment)
+    assert [(o.line, [e.code for e in o.errors]) for o in chunk.invalid] == [(1, ["unreadable"])]
+
+
+def test_checking_a_segment_leaves_no_garbage_cycles():
+    """Outputs of a segment are freed as soon as they are written: a reference cycle would keep every
+    segment's result lines until the collector ran, and memory would grow with the batch."""
+    import gc
+    from wsas.batch import Checker, Formats
+    from wsas.sources import Segment
+
+    lines = [line.encode("utf-8") for line in lines_of(50)] + [b"{"]
+    segment = Segment("b.jsonl", 1, b"\n".join(lines) + b"\n", size=1)
+    for formats in (Formats(scoring=True, stdout=None, results=True, rows=True), Formats(scoring=False, stdout="json")):
+        checker = Checker(CATALOGUE, [], formats)
+        checker.chunk(segment)
+        gc.collect()
+        gc.disable()
+        try:
+            assert checker.chunk(segment).results or formats.stdout
+            assert gc.collect() == 0
+        finally:
+            gc.enable()

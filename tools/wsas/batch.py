@@ -151,14 +151,18 @@ class _Work:
         self.file_cell = safe_cell(segment.file)
         self.scored = checker.writer.scored
         formats = self.formats
-        if not formats.scoring:
-            self.accepted = self._validated if formats.stdout == "json" else self._counted
+        if not formats.scoring:  # the method for records the fast path accepts (by name: no cycle through self)
+            self.handler = "_validated" if formats.stdout == "json" else "_counted"
         elif formats.stdout == "text":
-            self.accepted = self._summarised
+            self.handler = "_summarised"
         elif formats.results or formats.rows:
-            self.accepted = self._written
+            self.handler = "_written"
         else:
-            self.accepted = self._scored
+            self.handler = "_scored"
+
+    @property
+    def accepted(self):
+        return getattr(self, self.handler)
 
     def _counted(self, found: tuple, line: int | None) -> None:
         context = found[1]

@@ -197,7 +197,7 @@ def _segments_of(handle, path: str, by_reference: bool = False):
     main process of a parallel run reads almost for free."""
     number, anything, start, position = 0, False, True, 0
     while True:
-        block = handle.read(SEGMENT_BYTES)
+        block = handle.read(max(SEGMENT_BYTES, len(BOM)) if start else SEGMENT_BYTES)
         if not block:
             break
         offset, position = position, position + len(block)
