@@ -222,8 +222,8 @@ class BatchPage {
       onchange: (event) => { const files = pickedFiles(event.target); event.target.value = ""; this.run(files); } });
     this.filesInput = input({ accept: ".json,.jsonl,.ndjson,.xlsx", "data-batch-files": "" });
     this.folderInput = input({ webkitdirectory: true, "data-batch-folder": "" });
+    // named by its own words (WCAG 2.5.3: the name contains the visible text); a button is pressed with Enter
     this.drop = h("div", { class: "wsas-batch-drop", "data-batch-drop": "", tabindex: "0", role: "button",
-      "aria-label": "拖入文件或文件夹，或按回车选择文件",
       onclick: () => this.filesInput.click(),
       onkeydown: (event) => { if (event.key === "Enter" || event.key === " ") { event.preventDefault(); this.filesInput.click(); } },
       ondragover: (event) => { event.preventDefault(); this.drop.classList.add("wsas-batch-over"); },
