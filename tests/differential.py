@@ -255,5 +255,5 @@ def _chunk_view(chunk) -> tuple:
              for outcome in chunk.invalid])
 
 
-__all__ = ["Disagreement", "agree", "compare", "compare_all", "compare_batch", "generated", "reference_checker",
-           "reference_valid"]
+__all__ = ["Disagreement", "agree", "compare", "compare_all", "compare_batch", "generated", "not_due_criteria",
+           "reference_checker", "reference_valid"]

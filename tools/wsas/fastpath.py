@@ -52,6 +52,7 @@ class FastPath:
         self._contexts: dict = {}
         self._shells: dict = {}
         self._subject = _SubjectCheck.of_schema()
+        self._subject_check = self._subject.check if self._subject is not None else None
 
     def accept(self, data: bytes) -> tuple | None:
         """(submission, context, totals) when ``data`` is certainly a valid submission, else None;
@@ -66,16 +67,33 @@ class FastPath:
         if type(document) is not dict:
             return None
         responses = document.get("responses")
-        if type(responses) is not dict or not self._shell_valid(document):
+        if type(responses) is not dict:
             return None
-        context = self._context(document)
-        if context is None:
-            return None
+        size, subject = len(document), document.get("subject")
+        if subject is not None and self._subject_check is not None and (
+                size == 5 or (size == 6 and "assessedOn" in document)):
+            # The common shell: with the subject and the responses present, the other members are these four.
+            try:
+                key = (document.get("rubric"), document.get("rubricVersion"), document.get("period"),
+                       document.get("assessedOn"))
+                context = self._shells.get(key)
+            except TypeError:  # an unhashable value: a list or an object where text belongs
+                return None
+            if context is None:
+                context = self._common_shell(document, key)
+            if not context or not self._subject_check(subject):
+                return None
+        else:
+            if not self.schema.is_valid(dict(document, responses={})):
+                return None
+            context = self._context(document)
+            if context is None:
+                return None
         totals = context.check.run(responses)
         if totals is None:
             return None
-        keys = len(document) + len(document["subject"]) + len(document.get("assessor", ())) + len(responses) + totals[2]
-        if not _keys_ok(data, probe, keys):
+        keys = size + len(subject) + len(document.get("assessor", ())) + len(responses) + totals[2]
+        if data.count(b":") != keys and not _keys_ok(data, probe, keys):
             return None
         return document, context, totals
 
@@ -84,26 +102,16 @@ class FastPath:
         found = self.accept(data)
         return None if found is None else (found[0], found[1].rubric)
 
-    def _shell_valid(self, document: dict) -> bool:
-        """Whether the document without its responses is schema-valid. The common shell — rubric, version,
-        period, subject (and assessedOn) — is judged once per (rubric, version, period, assessedOn) with a
-        stand-in subject, and the subject by :class:`_SubjectCheck`; any other shell by jsonschema-rs."""
-        size = len(document)
-        if self._subject is not None and (size == 5 or (size == 6 and "assessedOn" in document)):
-            subject = document.get("subject")
-            if subject is not None:  # with the subject (and responses) present, the other keys are the key's
-                try:
-                    key = (document.get("rubric"), document.get("rubricVersion"), document.get("period"),
-                           document.get("assessedOn"))
-                    verdict = self._shells.get(key)
-                except TypeError:  # an unhashable value: a list or an object where text belongs
-                    return False
-                if verdict is None:
-                    verdict = self.schema.is_valid(dict(document, subject=self._subject.stand_in, responses={}))
-                    if len(self._shells) < _MEMO_LIMIT:
-                        self._shells[key] = verdict
-                return verdict and self._subject.check(subject)
-        return self.schema.is_valid(dict(document, responses={}))
+    def _common_shell(self, document: dict, key: tuple):
+        """The context of a common shell — rubric, version, period, subject (and assessedOn) — or False when it
+        is not schema-valid (judged by jsonschema-rs with a stand-in subject; the subject is checked apart) or
+        names no rubric of the catalogue; remembered per (rubric, version, period, assessedOn)."""
+        context = self.schema.is_valid(dict(document, subject=self._subject.stand_in, responses={})) and \
+            self._context(document)
+        context = context or False
+        if len(self._shells) < _MEMO_LIMIT:
+            self._shells[key] = context
+        return context
 
     def _context(self, document: dict) -> Context | None:
         """The context of a schema-valid document, remembered per rubric (and date, when assessed by deadline)."""
@@ -139,10 +147,9 @@ class _Dated:
 
 
 def _keys_ok(data: bytes, probe: bytes, keys: int) -> bool:
-    """Whether the text holds no more keys than were parsed (no duplicate key). Each key brings exactly one
-    colon, so ``keys`` colons settle it; else count quote-colon pairs, with whitespace between them if any."""
-    if data.count(b":") == keys:
-        return True
+    """Whether the text holds no more keys than were parsed (no duplicate key), when it holds more colons:
+    each key brings exactly one colon (so ``keys`` colons settle it, as the caller tries first), others sit in
+    strings; then count quote-colon pairs, with whitespace between them if any."""
     if b'" ' in probe:
         return len(_KEY_END.findall(data)) == keys
     return data.count(b'":') == keys

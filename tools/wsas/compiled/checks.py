@@ -23,6 +23,7 @@ from ..schemas import fast_validator, load_schema
 from ..scoring import plan_of
 
 MEMO_LIMIT = 100_000  # distinct values remembered per criterion: bounds memory on any batch
+COMPILE_AFTER = 16  # records of one rubric and date checked one criterion at a time before compiling
 # A float outside this range may stand for a text the strict reader reads differently (1e-400 is 0.0 here).
 EXACT_FLOAT_MIN, EXACT_FLOAT_MAX = 1e-7, 1e15
 _ABSENT = object()
@@ -69,6 +70,22 @@ class CompiledCheck:
     source: str = ""
     run: object = None
     walk: tuple = ()          # the steps as :meth:`general` reads them
+    served: int = 0           # records checked before the generated function was compiled
+
+    def warming(self, responses: dict):
+        """:meth:`general`, until the check has served :data:`COMPILE_AFTER` records: then the generated
+        function is compiled and takes over (a one-file run never pays for compiling)."""
+        self.served += 1
+        if self.served >= COMPILE_AFTER:
+            self.run = self.compiled()
+        return self.general(responses)
+
+    def compiled(self):
+        """The generated function, compiled."""
+        namespace = {"general": self.general, "notes": notes, "judge": self.judge,
+                     **{f"m{step.index}": self.memos[step.index] for step in self.steps}}
+        exec(compile(self.source, f"<wsas check {self.rubric.id}>", "exec"), namespace)
+        return namespace["check"]
 
     def decimal(self, units: int) -> Decimal:
         """``units`` as the exact decimal they stand for."""
@@ -160,14 +177,15 @@ class Compiler:
         found.walk = tuple((step.id, step.value_key, judge.memos[step.index], step.index, step.due, step.may_skip,
                             step.units, step.points > 0, step.kind == "veto") for step in steps)
         found.source = _source(steps, self.note_limit, found.lost_units) if usable else _REFUSE
-        namespace = {"general": found.general, "notes": notes, "judge": judge,
-                     **{f"m{step.index}": judge.memos[step.index] for step in steps}}
-        exec(compile(found.source, f"<wsas check {rubric.id}>", "exec"), namespace)
-        found.run = namespace["check"]
+        found.run = found.warming if usable else _refuse
         return found
 
 
 _REFUSE = "def check(R):\n    return None\n"
+
+
+def _refuse(responses: dict) -> None:
+    return None
 
 
 def _source(steps: tuple[Step, ...], limit: int, lost: int) -> str:

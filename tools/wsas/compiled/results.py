@@ -131,9 +131,9 @@ class _Shape:
         self.steps = []
         for step, plan_step in zip(check.steps, plan.steps):
             if step.due:
-                not_applicable = plan_step.not_applicable_line.copy()
+                not_applicable = json_bytes(plan_step.not_applicable_line)[:-1]
                 self.steps.append((step.id, step.value_key, step.item_index, step.section_index, True,
-                                   step.units, {}, json_bytes(not_applicable)[:-1], None, plan_step))
+                                   step.units, {}, (not_applicable, not_applicable + self.close), None, plan_step))
             else:
                 later = tuple(json_bytes(not_due_line(plan_step, rubric, when, given)) for given in (False, True))
                 self.steps.append((step.id, step.value_key, step.item_index, step.section_index, False,
@@ -146,18 +146,19 @@ class _Shape:
             if not step.due:
                 self.item_later[step.item_index] += step.units
                 self.section_later[step.section_index] += step.units
+        self.item_indexes, self.section_indexes = range(len(plan.items)), range(len(plan.sections))
         self._items: dict = {}
         self._sections: dict = {}
+        self._note_texts: dict = {}
 
     def body(self, responses: dict) -> tuple:
         """The criteria, items and sections members of one result, as byte strings to join."""
-        check = self.check
         items_awarded = [0] * len(self.item_lost)
         items_na = list(self.item_lost)
         sections_awarded = [0] * len(self.section_lost)
         sections_na = list(self.section_lost)
         lines = []
-        close = self.close
+        close, notes = self.close, self._notes
         for criterion_id, value_key, item, section, due, units, known, not_applicable, later, plan_step in self.steps:
             response = responses.get(criterion_id)
             if not due:
@@ -165,34 +166,47 @@ class _Shape:
                 continue
             value = response.get(value_key, _ABSENT)
             if value is _ABSENT:
-                text = not_applicable
+                text, closed = not_applicable
                 items_na[item] += units
                 sections_na[section] += units
             else:
-                found = known.get((type(value), value))
-                if found is None:
-                    found = self._line(plan_step, value, known)
-                text, awarded = found
+                try:
+                    text, closed, awarded = known[type(value)][value]
+                except KeyError:
+                    text, closed, awarded = self._line(plan_step, value, known)
                 items_awarded[item] += awarded
                 sections_awarded[section] += awarded
             reason, evidence = response.get("reason"), response.get("evidence")
             if reason or evidence:
-                text = b"".join((text, b',"reason":' + orjson.dumps(reason) if reason else b"",
-                                 b',"evidence":' + orjson.dumps(evidence) if evidence else b""))
-            lines.append(text + close)
+                lines.append(b"".join((text, notes(b',"reason":', reason) if reason else b"",
+                                       notes(b',"evidence":', evidence) if evidence else b"", close)))
+            else:
+                lines.append(closed)
         items = [self._node(self._items, index, awarded, na, self._item)
-                 for index, (awarded, na) in enumerate(zip(items_awarded, items_na))]
+                 for index, awarded, na in zip(self.item_indexes, items_awarded, items_na)]
         sections = [self._node(self._sections, index, awarded, na, self._section)
-                    for index, (awarded, na) in enumerate(zip(sections_awarded, sections_na))]
+                    for index, awarded, na in zip(self.section_indexes, sections_awarded, sections_na)]
         return (b',"criteria":[', b",".join(lines), b'],"items":[', b",".join(items), b'],"sections":[',
                 b",".join(sections), b"]")
+
+    def _notes(self, member: bytes, text: str) -> bytes:
+        """``,"reason":"…"`` — notes repeat (the same reason typed for many records): remembered."""
+        key = (member, text)
+        found = self._note_texts.get(key)
+        if found is None:
+            found = member + orjson.dumps(text)
+            if len(self._note_texts) < MEMO_LIMIT and len(text) < 200:
+                self._note_texts[key] = found
+        return found
 
     def _line(self, plan_step, value, known: dict) -> tuple:
         line = criterion_line(self.plan, plan_step, value)
         del line["vetoed"]
-        found = (json_bytes(line)[:-1], _units(self.check, line["awarded"]))
-        if len(known) < MEMO_LIMIT:
-            known[(type(value), value)] = found
+        text = json_bytes(line)[:-1]
+        found = (text, text + self.close, _units(self.check, line["awarded"]))
+        by_type = known.setdefault(type(value), {})
+        if len(by_type) < MEMO_LIMIT:
+            by_type[value] = found
         return found
 
     @staticmethod
