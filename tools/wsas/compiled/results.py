@@ -20,6 +20,7 @@ from ..scoring import conclusion, criterion_line, not_due_line, plan_of
 from ..spreadsheet_text import safe_cell
 
 MEMO_LIMIT = 100_000
+NOTES_MEMO_LIMIT = 10_000  # notes are free text: fewer of them kept, and only short ones
 _PLAIN: dict = {}  # Decimal value → its JSON number; results repeat the same few values endlessly
 
 
@@ -116,7 +117,7 @@ class ResultWriter:
             head["assessor"] = document["assessor"]
         if "assessedOn" in document:
             head["assessedOn"] = document["assessedOn"]
-        return b"".join((json_bytes(head)[:-1], *shape.body(document["responses"]), b",", scored.tail, b"\n"))
+        return b"".join((json_bytes(head)[:-1], *shape.run(document["responses"]), b",", scored.tail, b"\n"))
 
 
 class _Shape:
@@ -150,6 +151,80 @@ class _Shape:
         self._items: dict = {}
         self._sections: dict = {}
         self._note_texts: dict = {}
+        self._joins: dict = {}
+        self.served, self.run = 0, self.warming
+
+    def warming(self, responses: dict) -> tuple:
+        """:meth:`body`, until the shape has served 16 results: then generated code takes over."""
+        self.served += 1
+        if self.served >= 16:
+            self.run = self.generated()
+        return self.body(responses)
+
+    def generated(self):
+        """:meth:`body` as straight-line code: each criterion's line looked up by its value's type and value
+        (learnt by :meth:`_line` when new), the sums of items and sections kept in local variables."""
+        namespace = {"_ABSENT": _ABSENT, "learn": self._learn, "notes": self._joined, "item": self._item_node,
+                     "section": self._section_node, "J": self._joins}
+        code = ["    L = []"]
+        code += [f"    a{index} = 0; n{index} = {lost}" for index, lost in enumerate(self.item_lost)]
+        code += [f"    s{index} = 0; m{index} = {lost}" for index, lost in enumerate(self.section_lost)]
+        for index, (criterion_id, value_key, item, section, due, units, known, na, later, _) in enumerate(self.steps):
+            if not due:
+                namespace[f"D{index}"] = later
+                code.append(f"    L.append(D{index}[R.get({criterion_id!r}) is not None])")
+                continue
+            namespace[f"k{index}"], namespace[f"A{index}"] = known, na
+            award = ["try:", f"    t, c, w = k{index}[type(v)][v]", "except KeyError:",
+                     f"    t, c, w = learn({index}, v)", f"a{item} += w; s{section} += w"]
+            code.append(f"    r = R[{criterion_id!r}]")
+            if self.check.steps[index].may_skip:
+                code += [f"    v = r.get({value_key!r}, _ABSENT)", "    if v is _ABSENT:",
+                         f"        t, c = A{index}; n{item} += {units}; m{section} += {units}", "    else:",
+                         *("        " + line for line in award)]
+            else:
+                code += [f"    v = r[{value_key!r}]", *("    " + line for line in award)]
+            code += ["    e = r.get('reason'); f = r.get('evidence')",
+                     "    L.append((J.get((t, e, f)) or notes(t, e, f)) if e or f else c)"]
+        for prefix, count, build, awarded, na in (("I", len(self.item_lost), "item", "a", "n"),
+                                                  ("S", len(self.section_lost), "section", "s", "m")):
+            for index in range(count):
+                namespace[f"{prefix}{index}"] = {}
+            nodes = "".join(f"{prefix}{index}.get(({awarded}{index}, {na}{index})) or "
+                            f"{build}({prefix}{index}, {index}, {awarded}{index}, {na}{index}), "
+                            for index in range(count))
+            code.append(f"    {prefix} = ({nodes})")
+        code.append("    return (CRITERIA, JOIN(L), ITEMS, JOIN(I), SECTIONS, JOIN(S), END)")
+        namespace.update(CRITERIA=b',"criteria":[', ITEMS=b'],"items":[', SECTIONS=b'],"sections":[', END=b"]",
+                         JOIN=b",".join)
+        arguments = ", ".join(f"{name}={name}" for name in namespace)
+        source = f"def body(R, type=type, {arguments}):\n" + "\n".join(code) + "\n"
+        exec(compile(source, f"<wsas result {self.check.rubric.id}>", "exec"), namespace)
+        return namespace["body"]
+
+    def _learn(self, index: int, value) -> tuple:
+        step = self.steps[index]
+        return self._line(step[9], value, step[6])
+
+    def _joined(self, text: bytes, reason, evidence) -> bytes:
+        """A line with its notes; remembered per (line, reason, evidence) when the notes are short."""
+        found = b"".join((text, self._notes(b',"reason":', reason) if reason else b"",
+                          self._notes(b',"evidence":', evidence) if evidence else b"", self.close))
+        if len(self._joins) < NOTES_MEMO_LIMIT and len(found) - len(text) < 400:
+            self._joins[(text, reason, evidence)] = found
+        return found
+
+    def _item_node(self, memo: dict, index: int, awarded: int, na: int) -> bytes:
+        found = self._item(index, awarded, na)
+        if len(memo) < MEMO_LIMIT:
+            memo[(awarded, na)] = found
+        return found
+
+    def _section_node(self, memo: dict, index: int, awarded: int, na: int) -> bytes:
+        found = self._section(index, awarded, na)
+        if len(memo) < MEMO_LIMIT:
+            memo[(awarded, na)] = found
+        return found
 
     def body(self, responses: dict) -> tuple:
         """The criteria, items and sections members of one result, as byte strings to join."""
@@ -195,7 +270,7 @@ class _Shape:
         found = self._note_texts.get(key)
         if found is None:
             found = member + orjson.dumps(text)
-            if len(self._note_texts) < MEMO_LIMIT and len(text) < 200:
+            if len(self._note_texts) < NOTES_MEMO_LIMIT and len(text) < 200:
                 self._note_texts[key] = found
         return found
 
