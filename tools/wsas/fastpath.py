@@ -30,6 +30,7 @@ _LONG_RUN = b"0" * 16
 # key (orjson keeps the last one silently) or the pair inside a string (then: the reference path).
 _KEY_END = re.compile(rb'"[ \t\r\n]*:')
 _MEMO_LIMIT = 100_000
+_DATES_LIMIT = 10_000  # contexts kept per rubric assessed by deadline (one per period and assessment date)
 
 
 @dataclass(frozen=True, eq=False)
@@ -141,7 +142,7 @@ class _Dated:
             rubric = self.rubric
             when = timing(rubric, document)
             context = Context(rubric, rubric.version, compiler.check_for(rubric, when.not_due_criteria), when)
-            if len(self.contexts) < _MEMO_LIMIT:
+            if len(self.contexts) < _DATES_LIMIT:
                 self.contexts[key] = context
         return context
 

@@ -22,7 +22,7 @@ from ..rules import APPLY, VALUE_KEY, num, on_step, step_of
 from ..schemas import fast_validator, load_schema
 from ..scoring import plan_of
 
-MEMO_LIMIT = 100_000  # distinct values remembered per criterion: bounds memory on any batch
+MEMO_LIMIT = 20_000  # distinct values remembered per criterion and value type: bounds memory on any batch
 COMPILE_AFTER = 16  # records of one rubric and date checked one criterion at a time before compiling
 # A float outside this range may stand for a text the strict reader reads differently (1e-400 is 0.0 here).
 EXACT_FLOAT_MIN, EXACT_FLOAT_MAX = 1e-7, 1e15

@@ -19,8 +19,12 @@ from ..output import plain
 from ..scoring import conclusion, criterion_line, not_due_line, plan_of
 from ..spreadsheet_text import safe_cell
 
-MEMO_LIMIT = 100_000
+# Memory stays flat on any batch: every memo is bounded, by what one entry costs.
+MEMO_LIMIT = 100_000  # small entries: decimals, item and section objects
+SCORED_MEMO_LIMIT = 20_000  # conclusions with their result tails, per (context, totals)
+LINE_MEMO_LIMIT = 10_000  # criterion lines (about 700 bytes) per criterion and value type
 NOTES_MEMO_LIMIT = 10_000  # notes are free text: fewer of them kept, and only short ones
+SHAPES_LIMIT = 1_000  # byte templates of a rubric at one assessment date
 _PLAIN: dict = {}  # Decimal value → its JSON number; results repeat the same few values endlessly
 
 
@@ -86,6 +90,7 @@ class ResultWriter:
         self.extra_programs = extra_programs or []
         self._scored: dict = {}
         self._shapes: dict = {}
+        self._shared: dict = {}  # rubric id → (rubric, line memos per criterion, joined notes, notes): every date alike
 
     def scored(self, context, totals: tuple) -> Scored:
         """The conclusion of ``totals``, remembered per context and totals."""
@@ -94,7 +99,7 @@ class ResultWriter:
         found = self._scored.get(key)
         if found is None:
             found = Scored(context, totals, self.extra_programs)
-            if len(self._scored) < MEMO_LIMIT:
+            if len(self._scored) < SCORED_MEMO_LIMIT:
                 self._scored[key] = found
         return found
 
@@ -109,7 +114,12 @@ class ResultWriter:
         """The result document of an accepted record as one JSON line."""
         shape = self._shapes.get(context)
         if shape is None:
-            shape = self._shapes[context] = _Shape(context)
+            if len(self._shapes) >= SHAPES_LIMIT:  # many assessment dates: start over rather than grow
+                self._shapes.clear()
+            shared = self._shared.get(context.rubric.id)
+            if shared is None or shared[0] is not context.rubric:
+                shared = self._shared[context.rubric.id] = (context.rubric, [{} for _ in context.check.steps], {}, {})
+            shape = self._shapes[context] = _Shape(context, *shared[1:])
         scored = self.scored(context, totals)
         head = {"rubric": context.rubric.id, "rubricVersion": context.rubric.version,
                 "subject": document["subject"], "period": document["period"]}
@@ -123,7 +133,7 @@ class ResultWriter:
 class _Shape:
     """A context's byte templates: criterion lines per value, item and section objects per sums."""
 
-    def __init__(self, context):
+    def __init__(self, context, lines: list, joins: dict, notes: dict):
         check, rubric, when = context.check, context.rubric, context.when
         self.check, self.when = check, when
         plan = plan_of(rubric)
@@ -134,7 +144,8 @@ class _Shape:
             if step.due:
                 not_applicable = json_bytes(plan_step.not_applicable_line)[:-1]
                 self.steps.append((step.id, step.value_key, step.item_index, step.section_index, True,
-                                   step.units, {}, (not_applicable, not_applicable + self.close), None, plan_step))
+                                   step.units, lines[step.index], (not_applicable, not_applicable + self.close), None,
+                                   plan_step))
             else:
                 later = tuple(json_bytes(not_due_line(plan_step, rubric, when, given)) for given in (False, True))
                 self.steps.append((step.id, step.value_key, step.item_index, step.section_index, False,
@@ -150,8 +161,7 @@ class _Shape:
         self.item_indexes, self.section_indexes = range(len(plan.items)), range(len(plan.sections))
         self._items: dict = {}
         self._sections: dict = {}
-        self._note_texts: dict = {}
-        self._joins: dict = {}
+        self._note_texts, self._joins = notes, joins
         self.served, self.run = 0, self.warming
 
     def warming(self, responses: dict) -> tuple:
@@ -280,7 +290,7 @@ class _Shape:
         text = json_bytes(line)[:-1]
         found = (text, text + self.close, _units(self.check, line["awarded"]))
         by_type = known.setdefault(type(value), {})
-        if len(by_type) < MEMO_LIMIT:
+        if len(by_type) < LINE_MEMO_LIMIT:
             by_type[value] = found
         return found
 
