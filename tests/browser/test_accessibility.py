@@ -74,6 +74,9 @@ def new_page(browser, base_url, scheme="light", width=1280, axe=None):
     # window.print() would open the print preview: counted instead
     context.add_init_script(script="window.__printed = 0; window.print = () => { window.__printed += 1; };")
     page = context.new_page()
+    # file choosers are intercepted from the start: enabled at the first expect_file_chooser, the switch can
+    # come after the click that opens one
+    page.on("filechooser", lambda chooser: None)
     page.on("pageerror", lambda error: errors.append(f"{page.url}: {error}"))
     page.foreign, page.errors = foreign, errors
     return context, page
