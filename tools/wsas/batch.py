@@ -351,17 +351,22 @@ def jobs_for(requested: int | None, input_bytes: int | None) -> int:
     return max(1, min(os.cpu_count() or 1, 8))
 
 
-def run(segments, make_checker, jobs: int = 1):
+def run(segments, make_checker, jobs: int = 1, built: Checker | None = None):
     """A :class:`Chunk` per segment, in input order; ``make_checker()`` builds a Checker in each
-    process. Only a few segments are ever in flight, so memory stays flat on any batch."""
+    process, unless one was ``built`` already: this process uses it, and forked workers inherit it (its
+    rubrics, programs and validators) instead of building their own. Only a few segments are ever in
+    flight, so memory stays flat on any batch."""
     if jobs <= 1:
-        checker = make_checker()
+        checker = built or make_checker()
         for segment in segments:
             yield checker.chunk(segment)
         return
     import multiprocessing  # only for worker processes: it costs every one-file start-up
 
-    context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    if built is not None and method == "fork":
+        make_checker = _Inherited(built)
+    context = multiprocessing.get_context(method)
     with context.Pool(jobs, initializer=_start_worker, initargs=(make_checker, os.getpid())) as pool:
         pending = []
         window = jobs * 2  # segments in flight: enough to keep workers busy, few enough to bound memory
@@ -371,6 +376,16 @@ def run(segments, make_checker, jobs: int = 1):
                 yield pending.pop(0).get()
         for job in pending:
             yield job.get()
+
+
+class _Inherited:
+    """The checker of the main process, as a forked worker finds it in its copy of the memory."""
+
+    def __init__(self, checker: Checker):
+        self.checker = checker
+
+    def __call__(self) -> Checker:
+        return self.checker
 
 
 _worker_checker: Checker | None = None

@@ -17,7 +17,7 @@ from .commands import INVALID, OK, UNREADABLE
 from .batch import CSV_COLUMNS, CheckerSpec, Formats, Summary, jobs_for, run
 from .output import OutputError, OutputGroup, atomic_file, check_terminated, dumps
 from .rubrics import RubricError
-from .sources import is_lines, named_inputs, segments, total_size
+from .sources import RESULT_SEGMENT_BYTES, SEGMENT_BYTES, is_lines, named_inputs, segments, total_size
 
 
 
@@ -85,8 +85,8 @@ def _run(args, scoring: bool) -> int:
             progress = stack.enter_context(_progress(size, args.quiet or not sys.stderr.isatty(),
                                                      "校验评分" if scoring else "校验"))
             # closed first on any exit (SIGTERM, a full disk): the worker processes stop before the outputs are dropped
-            chunks = stack.enter_context(closing(run(segments(files, by_reference=jobs > 1),
-                                                     (lambda: checker) if jobs == 1 else spec, jobs)))
+            size = RESULT_SEGMENT_BYTES if formats.results else SEGMENT_BYTES
+            chunks = stack.enter_context(closing(run(segments(files, jobs > 1, size), spec, jobs, checker)))
             for chunk in chunks:
                 check_terminated()  # SIGTERM raised inside a callback may have come out as another error, or none
                 summary.add_chunk(chunk)

@@ -76,6 +76,8 @@ class Segment:
 
 
 SEGMENT_BYTES = 1024 * 1024  # a block read at once and a worker's unit of work: few round trips, flat memory
+# when result documents travel back (about six times the bytes of their submissions), smaller units keep memory flat
+RESULT_SEGMENT_BYTES = 256 * 1024
 
 
 def expand(paths: list[str]) -> tuple[list[str], list[Error]]:
@@ -141,12 +143,13 @@ def records(files: list[str]):
         yield from segment.records()
 
 
-def segments(files: list[str], by_reference: bool = False):
-    """The :class:`Segment` s of ``files`` in order; ``by_reference``: those of regular JSON Lines files
-    leave their bytes in the file (for worker processes, which read them themselves)."""
+def segments(files: list[str], by_reference: bool = False, size: int | None = None):
+    """The :class:`Segment` s of ``files`` in order, of about ``size`` bytes (:data:`SEGMENT_BYTES`);
+    ``by_reference``: those of regular JSON Lines files leave their bytes in the file (for worker processes,
+    which read them themselves)."""
     for path in files:
         if is_lines(path):
-            yield from _line_segments(path, by_reference)
+            yield from _line_segments(path, by_reference, size or SEGMENT_BYTES)
         else:
             record = _document_record(path)
             yield Segment(path, record=record, size=record.size)
@@ -165,7 +168,7 @@ def _document_record(path: str) -> Record:
     return Record(path, None, data=data, size=len(data))
 
 
-def _line_segments(path: str, by_reference: bool = False):
+def _line_segments(path: str, by_reference: bool = False, size: int | None = None):
     try:
         handle = sys.stdin.buffer if path == STDIN else open(path, "rb")
     except IsADirectoryError:
@@ -177,7 +180,8 @@ def _line_segments(path: str, by_reference: bool = False):
         yield _error_segment(path, Error("unreadable", reason, reason_en, file=path))
         return
     try:
-        yield from _segments_of(handle, path, by_reference and handle is not sys.stdin.buffer and handle.seekable())
+        yield from _segments_of(handle, path, by_reference and handle is not sys.stdin.buffer and handle.seekable(),
+                                size or SEGMENT_BYTES)
     except OSError as exc:  # e.g. an I/O error half way through a file
         yield _error_segment(path, Error("unreadable", f"读取中断：{exc.strerror}", f"read failed: {exc.strerror}",
                                          file=path))
@@ -190,14 +194,14 @@ def _error_segment(path: str, error: Error, line: int | None = None, size: int =
     return Segment(path, record=Record(path, line, error=error, size=size), size=size)
 
 
-def _segments_of(handle, path: str, by_reference: bool = False):
+def _segments_of(handle, path: str, by_reference: bool = False, size: int | None = None):
     """The file read in blocks of :data:`SEGMENT_BYTES`, each completed to the end of its last line: a
     segment. A line longer than MAX_BYTES becomes an error record of its own (skipped, never held whole);
     a file with no record at all is reported as empty. Two copies of the bytes and no work per line: the
     main process of a parallel run reads almost for free."""
-    number, anything, start, position = 0, False, True, 0
+    number, anything, start, position, size = 0, False, True, 0, size or SEGMENT_BYTES
     while True:
-        block = handle.read(max(SEGMENT_BYTES, len(BOM)) if start else SEGMENT_BYTES)
+        block = handle.read(max(size, len(BOM)) if start else size)
         if not block:
             break
         offset, position = position, position + len(block)
