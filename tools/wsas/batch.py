@@ -367,15 +367,30 @@ def run(segments, make_checker, jobs: int = 1, built: Checker | None = None):
     if built is not None and method == "fork":
         make_checker = _Inherited(built)
     context = multiprocessing.get_context(method)
-    with context.Pool(jobs, initializer=_start_worker, initargs=(make_checker, os.getpid())) as pool:
-        pending = []
+    pool = context.Pool(jobs, initializer=_start_worker, initargs=(make_checker, os.getpid()))
+    pending = []
+    try:
         window = jobs * 2  # segments in flight: enough to keep workers busy, few enough to bound memory
         for segment in segments:
             pending.append(pool.apply_async(_work, (segment,)))
             if len(pending) >= window:
                 yield pending.pop(0).get()
-        for job in pending:
-            yield job.get()
+        while pending:
+            yield pending.pop(0).get()
+    finally:
+        _shut_down(pool, pending)
+
+
+def _shut_down(pool, pending: list) -> None:
+    """End the workers, also when the run stops early (SIGTERM, a full disk). Pool.terminate() alone can
+    kill a worker while it sends a result and holds the result queue's lock, and then wait for that lock
+    for ever; so no more tasks are given, the few in flight finish (their results are dropped), and only
+    then is the pool terminated."""
+    pool.close()
+    for job in pending:
+        job.wait(timeout=30)
+    pool.terminate()
+    pool.join()
 
 
 class _Inherited:
