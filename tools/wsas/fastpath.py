@@ -193,6 +193,8 @@ class _SubjectCheck:
             if field is None or set(field) - {"description", "type", "minLength", "maxLength", "pattern"} \
                     or field.get("type") != "string" or not name.isidentifier():
                 return None
+            if "\\" in field.get("pattern", "") or "(?" in field.get("pattern", ""):
+                return None  # escapes and groups may differ between ECMA-262 (the schema's) and Python's re
             pattern = re.compile(field["pattern"], re.ASCII) if "pattern" in field else None
             stand_in = "0" * max(1, field.get("minLength", 0))
             if pattern is not None and not pattern.search(stand_in):
