@@ -7,7 +7,6 @@ formulas are recalculated by LibreOffice in test_xlsx_libreoffice.py.
 import datetime
 import hashlib
 import json
-import struct
 import zipfile
 from decimal import Decimal
 
@@ -17,6 +16,7 @@ from openpyxl import load_workbook
 import wsas
 from conformance_runner import catalogue_for, load_vectors, submission_of, vector_files
 from helpers import VALID_EXAMPLES, run_wsas
+from ole2 import ole2
 from wsas.output import plain
 from wsas.rubrics import published_catalogue
 from wsas.xlsx import Layout, fill_workbook, import_workbook
@@ -495,26 +495,6 @@ def test_long_reason(tmp_path):
     path = filled(tmp_path, example(ENTERPRISE),
                   edit=lambda wb, lay: wb[SHEET].__setitem__(lay.cell("reason", "3.1"), "长" * 2001))
     only_error(path, "schema", value_cell("lianyungang-2020/enterprise", "3.1", "reason"), "3.1")
-
-
-def ole2(*streams: str) -> bytes:
-    """A minimal OLE2 compound file (one FAT sector, one directory sector) holding empty streams."""
-    free, end, fat_sector = 0xFFFFFFFF, 0xFFFFFFFE, 0xFFFFFFFD
-    header = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(16)
-    header += struct.pack("<HHHHH6xIIIIIIIII", 0x3E, 3, 0xFFFE, 9, 6, 0, 1, 1, 0, 4096, end, 0, end, 0)
-    header += struct.pack("<I", 0) + struct.pack("<I", free) * 108
-    fat = struct.pack("<II", fat_sector, end) + struct.pack("<I", free) * 126
-
-    def entry(name, kind, right=free, child=free):
-        encoded = name.encode("utf-16-le") + b"\0\0" if name else b""
-        return (encoded.ljust(64, b"\0") + struct.pack("<HBB", len(encoded), kind, 1)
-                + struct.pack("<III", free, right, child) + bytes(16 + 4 + 16) + struct.pack("<IQ", end, 0))
-
-    names = sorted(streams, key=lambda n: (len(n), n.upper()))
-    entries = [entry("Root Entry", 5, child=1 if names else free)]
-    entries += [entry(name, 2, right=index + 2 if index + 1 < len(names) else free) for index, name in enumerate(names)]
-    directory = b"".join(entries).ljust(512, b"\0")
-    return header + fat + directory
 
 
 @pytest.mark.parametrize("name,content,code,words", [
