@@ -144,6 +144,28 @@ def test_the_generated_check_answers_as_the_general_one():
     assert 0.3 < sum(answer is not None for answer in answers) / len(answers) < 0.9
 
 
+SHELL_EDGES = [  # the same shell as a valid one but for one member, after the valid one was accepted
+    ("assessedOn", None), ("assessedOn", "2020-02-30"), ("assessedOn", 20200229), ("period", None), ("period", "2020Q5"),
+    ("rubricVersion", "1.0.1"), ("rubric", "lianyungang-2020/none"), ("rubric", ["lianyungang-2020/enterprise"]),
+    ("notes", None), ("notes", ""), ("$schema", 5), ("assessor", {"name": ""}), ("extra", "x"),
+]
+
+
+@pytest.mark.parametrize("member, value", SHELL_EDGES, ids=[f"{m}={v!r}" for m, v in SHELL_EDGES])
+def test_a_remembered_shell_is_not_taken_for_another(member, value):
+    """The verdict on a common shell is remembered per (rubric, version, period, assessedOn, members): an
+    absent member, a null one and a wrong one are never taken for each other (a null assessedOn once was)."""
+    fast = FastPath(CATALOGUE)
+    rubric = CATALOGUE.get("lianyungang-2020/county-bureau")
+    for submission in submissions(rubric, 3, seed=13, period="2020"):
+        assert agree(dumps(submission, indent=None).encode("utf-8"))
+        assert fast.accept(dumps(submission, indent=None).encode("utf-8")) is not None
+        submission[member] = value
+        data = dumps(submission, indent=None, exact=False).encode("utf-8")
+        assert fast.accept(data) is None or reference_valid(data) is not None
+        differential.agree(fast, data)
+
+
 VALUE_EDGES = [
     # (response, accepted by the fast path?) — floats it cannot tell from other texts, and other types, are left
     ({"awarded": 0.0}, False), ({"awarded": -0.0}, False), ({"awarded": True}, False), ({"awarded": 1e-8}, False),

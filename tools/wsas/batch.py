@@ -342,13 +342,17 @@ class CheckerSpec:
                        self.formats)
 
 
-def jobs_for(requested: int | None, input_bytes: int | None) -> int:
-    """Worker processes: as asked, else one per core when the input is large enough to pay for them."""
+def jobs_for(requested: int | None, input_bytes: int | None, results: bool = False) -> int:
+    """Worker processes: as asked, else one per core when the input is large enough to pay for them. Not
+    when result documents are written on a machine of two cores or fewer: they are six times the input,
+    and moving them from the workers costs more than the second core gains (make bench: twice the CPU
+    time per record, and fewer records per second than one process)."""
     if requested:
         return max(1, requested)
-    if input_bytes is None or input_bytes < PARALLEL_FROM_BYTES:
+    cores = os.cpu_count() or 1
+    if input_bytes is None or input_bytes < PARALLEL_FROM_BYTES or (results and cores <= 2):
         return 1
-    return max(1, min(os.cpu_count() or 1, 8))
+    return max(1, min(cores, 8))
 
 
 def run(segments, make_checker, jobs: int = 1, built: Checker | None = None):

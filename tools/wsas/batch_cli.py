@@ -39,7 +39,7 @@ def add_arguments(command, scoring: bool) -> None:
     command.add_argument("--rubric", action="append", default=[], metavar="FILE",
                          help="另加一份评估表文件（例如草稿），与已发布评估表一并使用")
     command.add_argument("--jobs", "-j", type=int, default=None, metavar="N",
-                         help="工作进程数；缺省在输入较大（≥8 MiB）时每个 CPU 核一个，否则 1")
+                         help="工作进程数；缺省在输入较大（≥8 MiB）时每个 CPU 核一个（写结果文档且不多于 2 核时为 1），否则 1")
     command.add_argument("--quiet", "-q", action="store_true", help="不显示进度条和汇总（错误仍逐条输出）")
     command.add_argument("--summary", metavar="FILE", help="把汇总写成 JSON 文件（原子写入）")
     if scoring:
@@ -78,7 +78,7 @@ def _run(args, scoring: bool) -> int:
     single_document = len(files) == 1 and not is_lines(files[0])
     summary = Summary()
     size = total_size(files)
-    jobs = jobs_for(args.jobs, size)
+    jobs = jobs_for(args.jobs, size, formats.results)
     try:
         with OutputGroup() as group, ExitStack() as stack:  # every output published together, or none
             out = _Outputs(stack, group, args, jsonl, table, fmt)

@@ -73,10 +73,11 @@ class FastPath:
         size, subject = len(document), document.get("subject")
         if subject is not None and self._subject_check is not None and (
                 size == 5 or (size == 6 and "assessedOn" in document)):
-            # The common shell: with the subject and the responses present, the other members are these four.
+            # The common shell: with the subject and the responses present, the other members are these four
+            # (the size tells an assessedOn that is null from one that is absent).
             try:
                 key = (document.get("rubric"), document.get("rubricVersion"), document.get("period"),
-                       document.get("assessedOn"))
+                       document.get("assessedOn"), size)
                 context = self._shells.get(key)
             except TypeError:  # an unhashable value: a list or an object where text belongs
                 return None
@@ -106,7 +107,7 @@ class FastPath:
     def _common_shell(self, document: dict, key: tuple):
         """The context of a common shell — rubric, version, period, subject (and assessedOn) — or False when it
         is not schema-valid (judged by jsonschema-rs with a stand-in subject; the subject is checked apart) or
-        names no rubric of the catalogue; remembered per (rubric, version, period, assessedOn)."""
+        names no rubric of the catalogue; remembered per (rubric, version, period, assessedOn, members)."""
         context = self.schema.is_valid(dict(document, subject=self._subject.stand_in, responses={})) and \
             self._context(document)
         context = context or False
