@@ -19,6 +19,11 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, "..");
+// What every bundle shares: one IIFE script for the browser, dependencies from node_modules.
+const BUNDLE = {
+  absWorkingDir: ROOT, nodePaths: [join(ROOT, "node_modules")], bundle: true, format: "iife", platform: "browser",
+  target: "es2020", legalComments: "inline", charset: "utf8", logLevel: "warning",
+};
 const SCRIPTS = join(HERE, "assets", "js");
 const ENTRIES = [join(SCRIPTS, "form.mjs"), join(SCRIPTS, "hazard-form.mjs"), join(SCRIPTS, "enterprise-form.mjs"),
   join(SCRIPTS, "batch-page.mjs")];
@@ -74,32 +79,16 @@ async function main() {
         loader: "js",
       },
       outfile: join(out, JS_NAME),
-      absWorkingDir: ROOT,
-      nodePaths: [join(ROOT, "node_modules")],
-      bundle: true,
-      format: "iife",
-      platform: "browser",
-      target: "es2020",
+      ...BUNDLE,
       minify: false,
       sourcemap: false,
-      legalComments: "inline",
-      charset: "utf8",
-      logLevel: "warning",
       banner: { js: "/* WSAS handbook forms — built by site_src/build-assets.mjs from site_src/assets/js/form.mjs, hazard-form.mjs and enterprise-form.mjs */" },
     });
     for (const [entry, name] of WORKERS) {
       await esbuild.build({
         entryPoints: [entry],
         outfile: join(out, name),
-        absWorkingDir: ROOT,
-        nodePaths: [join(ROOT, "node_modules")],
-        bundle: true,
-        format: "iife",
-        platform: "browser",
-        target: "es2020",
-        legalComments: "inline",
-        charset: "utf8",
-        logLevel: "warning",
+        ...BUNDLE,
         banner: { js: `/* WSAS handbook — built by site_src/build-assets.mjs from site_src/assets/js/${basename(entry)} */` },
       });
     }
