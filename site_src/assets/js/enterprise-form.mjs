@@ -22,7 +22,7 @@
 import { loadSchemas, makeSchemaValidator } from "./validator.mjs";
 import { h, setChildren, setText } from "./form-dom.mjs";
 import { describedBy } from "./form-a11y.mjs";
-import { FormBase, downloadJson, loadDraft, loadJson, startForms, storeDraft, whenReady } from "./form-common.mjs";
+import { FormBase, loadDraft, loadJson, startForms, storeDraft, whenReady } from "./form-common.mjs";
 import {
   FIELDS, TOP_ORDER, buildDocument, exportFileName, fieldLabel, isEmpty, notAnEnterprise, recordErrors,
   valuesFromDocument,
@@ -234,14 +234,9 @@ class EnterpriseForm extends FormBase {
   }
 
   exportJson() {
-    this.update({ save: false });
-    if (!this.valid && !window.confirm(`本表尚有 ${this.problemCount.textContent} 处需要填写或更正，导出的文件不能通过检查（wsas records enterprises）。仍要导出吗？`)) {
-      return;
-    }
-    const record = buildDocument(this.values, { schema: true });
-    const name = exportFileName(record);
-    downloadJson(record, name);
-    this.message(`已导出 ${name}。用 wsas records enterprises ${name} 可在命令行复核。`, { kind: "success" });
+    const name = this.exportRecord("wsas records enterprises", () => buildDocument(this.values, { schema: true }),
+      exportFileName);
+    if (name) this.message(`已导出 ${name}。用 wsas records enterprises ${name} 可在命令行复核。`, { kind: "success" });
   }
 
   refuseNotJson(file, text, error) {
@@ -249,21 +244,13 @@ class EnterpriseForm extends FormBase {
       `${file.name} is not one JSON document; nothing imported`);
   }
 
-  loadDocument(document, { source, verb }) {
+  loadDocument(document, how) {
     const refusal = notAnEnterprise(document, this.schema ? Object.keys(this.schema.properties) : TOP_ORDER);
-    if (refusal) {
-      this.refuse(`${source}${refusal.message}，未${verb}；当前填写内容未改动。`, refusal.messageEn);
-      return;
-    }
-    const { values, dropped } = valuesFromDocument(document);
-    this.flash = [];
-    this.writeState(values);
-    this.draftNotice.hidden = true;
-    this.update({ save: true });
-    const details = dropped.map((pointer) => ({ message: `未能原样载入：${pointer}（应为文字）`, messageEn: `not kept: ${pointer}` }));
-    this.message(this.valid ? `已${verb}${source}：符合企业基础档案模式。`
-      : `已${verb}${source}，尚有 ${this.problemCount.textContent} 处需要填写或更正，已在对应栏目旁标出。`,
-    { kind: details.length || !this.valid ? "warning" : "success", details });
+    this.takeRecord(refusal, how, () => {
+      const { values, dropped } = valuesFromDocument(document);
+      this.writeState(values);
+      return dropped.map((pointer) => ({ message: `未能原样载入：${pointer}（应为文字）`, messageEn: `not kept: ${pointer}` }));
+    }, "符合企业基础档案模式");
   }
 }
 

@@ -3,6 +3,7 @@
 // the draft in localStorage, and FormBase, the part of a form around its fields: loading, the
 // toolbar (export, import, example, clear, print) with its file input, the notice / message /
 // error boxes, importing a file or the example, exporting, clearing and starting every form of a page.
+// The two record forms (hazard, enterprise) also share exportRecord() and takeRecord().
 //
 // A subclass provides render(), update({save}), onEdit(event), onAction(target, event),
 // writeState(state), blankState(), draftKey(), saveDraft(), restoreDraft(),
@@ -270,6 +271,41 @@ export class FormBase {
       return;
     }
     this.loadDocument(doc, { source: `示例「${decodeURIComponent(url.split("/").pop() || url)}」`, verb: "载入" });
+  }
+
+  /**
+   * Export for the record forms: check, ask before exporting a record that `command` would refuse,
+   * then download build() under fileName(record). The file's name, or null when the user declined.
+   */
+  exportRecord(command, build, fileName) {
+    this.update({ save: false });
+    if (!this.valid && !window.confirm(
+      `本表尚有 ${this.problemCount.textContent} 处需要填写或更正，导出的文件不能通过检查（${command}）。仍要导出吗？`)) {
+      return null;
+    }
+    const record = build();
+    const name = fileName(record);
+    downloadJson(record, name);
+    return name;
+  }
+
+  /**
+   * Import for the record forms: refusal (why the document is not such a record, or null) leaves
+   * the form as it was; otherwise take() writes the state, the form is checked and the draft kept,
+   * and the message says whether the record fits (`fits`, in words) or how much is left.
+   */
+  takeRecord(refusal, { source, verb }, take, fits) {
+    if (refusal) {
+      this.refuse(`${source}${refusal.message}，未${verb}；当前填写内容未改动。`, refusal.messageEn);
+      return;
+    }
+    this.flash = [];
+    const details = take();
+    this.draftNotice.hidden = true;
+    this.update({ save: true });
+    this.message(this.valid ? `已${verb}${source}：${fits}。`
+      : `已${verb}${source}，尚有 ${this.problemCount.textContent} 处需要填写或更正，已在对应栏目旁标出。`,
+    { kind: details.length || !this.valid ? "warning" : "success", details });
   }
 
   clearForm() {

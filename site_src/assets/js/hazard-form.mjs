@@ -31,7 +31,7 @@
 import { loadSchemas, makeSchemaValidator } from "./validator.mjs";
 import { h, setChildren, setText } from "./form-dom.mjs";
 import { describedBy, markScrollRegions } from "./form-a11y.mjs";
-import { FormBase, downloadJson, loadDraft, loadJson, startForms, storeDraft, whenReady } from "./form-common.mjs";
+import { FormBase, loadDraft, loadJson, startForms, storeDraft, whenReady } from "./form-common.mjs";
 import {
   PERSON_PARTS, PLACEHOLDERS, SECTIONS, TABLES, TOP_ORDER, buildDocument, emptyState, evaluate, exportFileName,
   fieldLabel, isEmptyState, labelOf, notAHazard, pathLabel, stateChecklist, stateFromDocument, todayInChina,
@@ -661,15 +661,9 @@ class HazardForm extends FormBase {
   // ---- buttons ----------------------------------------------------------------------------------------
 
   exportJson() {
-    this.update({ save: false });
-    if (!this.valid) {
-      const go = window.confirm(`本表尚有 ${this.problemCount.textContent} 处需要填写或更正，导出的文件不能通过检查（wsas records check）。仍要导出吗？`);
-      if (!go) return;
-    }
-    const record = buildDocument(this.state, { schema: true });
-    const name = exportFileName(record);
-    downloadJson(record, name);
-    this.message(`已导出 ${name}。用 wsas records check ${name} --as-of ${this.asOf()} 可在命令行复核。`, { kind: "success" });
+    const name = this.exportRecord("wsas records check", () => buildDocument(this.state, { schema: true }),
+      exportFileName);
+    if (name) this.message(`已导出 ${name}。用 wsas records check ${name} --as-of ${this.asOf()} 可在命令行复核。`, { kind: "success" });
   }
 
   refuseNotJson(file, text, error) {
@@ -688,26 +682,16 @@ class HazardForm extends FormBase {
     `${file.name} is not one JSON document; nothing imported`);
   }
 
-  loadDocument(document, { source, verb }) {
+  loadDocument(document, how) {
     const members = this.schema && this.schema.properties ? Object.keys(this.schema.properties) : TOP_ORDER;
-    const refusal = notAHazard(document, members);
-    if (refusal) {
-      this.refuse(`${source}${refusal.message}，未${verb}；当前填写内容未改动。`, refusal.messageEn);
-      return;
-    }
-    const { state, dropped } = stateFromDocument(document);
-    this.flash = [];
-    this.writeState(state);
-    this.draftNotice.hidden = true;
-    this.update({ save: true });
-    const details = dropped.slice(0, 10).map((pointer) => ({
-      message: `未能原样载入：${pointer}（${pathLabel(this.schema, pointer)}）`, messageEn: `not kept: ${pointer}` }));
-    if (dropped.length > 10) details.push({ message: `……另有 ${dropped.length - 10} 处`, messageEn: "" });
-    const problems = Number(this.problemCount.textContent);
-    const text = this.valid
-      ? `已${verb}${source}：符合隐患记录模式与生命周期规则。`
-      : `已${verb}${source}，尚有 ${problems} 处需要填写或更正，已在对应栏目旁标出。`;
-    this.message(text, { kind: details.length ? "warning" : this.valid ? "success" : "warning", details });
+    this.takeRecord(notAHazard(document, members), how, () => {
+      const { state, dropped } = stateFromDocument(document);
+      this.writeState(state);
+      const details = dropped.slice(0, 10).map((pointer) => ({
+        message: `未能原样载入：${pointer}（${pathLabel(this.schema, pointer)}）`, messageEn: `not kept: ${pointer}` }));
+      if (dropped.length > 10) details.push({ message: `……另有 ${dropped.length - 10} 处`, messageEn: "" });
+      return details;
+    }, "符合隐患记录模式与生命周期规则");
   }
 
   blankState() {
