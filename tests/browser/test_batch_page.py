@@ -31,7 +31,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 sys.path.insert(0, str(ROOT / "tests" / "js" / "fixtures"))
 
 from batch_page import write_inputs  # noqa: E402
-from xlsx_workbooks import ENTERPRISE, TOWN, example, filled, put  # noqa: E402
+from xlsx_workbooks import ENTERPRISE, TOWN, example, filled, put, stale_cache  # noqa: E402
 
 LINES = 10_000
 
@@ -183,6 +183,7 @@ def workbooks(tmp_path_factory):
     folder = parent / "books"
     folder.mkdir()
     filled(folder, "town.xlsx", example(TOWN))
+    stale_cache(folder / "town.xlsx", folder / "stale.xlsx")  # shows another total and score than its result
     filled(folder, "haizhou.xlsx", example("lianyungang-2020/county-bureau.valid.json"))
     filled(folder, "later.xlsx", example(ENTERPRISE), edit=put("value", "12.1", None))  # not yet due: may stay empty
     filled(folder, "over.xlsx", example(ENTERPRISE), edit=put("value", "7.1", 16))
@@ -220,7 +221,7 @@ def test_a_folder_of_workbooks_gives_what_wsas_xlsx_import_and_score_give(page, 
         counts["invalid"] += 1
         for code in {e["code"] for e in report["errors"]}:
             summary["invalidByCode"][code] = summary["invalidByCode"].get(code, 0) + 1
-    assert int(root.get_attribute("data-batch-records")) == summary["records"] == 7
+    assert int(root.get_attribute("data-batch-records")) == summary["records"] == 8
     assert json.loads(_download(page, "summary", tmp_path / "汇总.json")) == summary
 
     # the downloads: wsas score's, each workbook named in place of the submission it became
@@ -240,3 +241,13 @@ def test_a_folder_of_workbooks_gives_what_wsas_xlsx_import_and_score_give(page, 
     assert over["at"].startswith("评估表!") and over["criterion"] == "7.1" and over["code"] == "out-of-range"
     shown = page.locator("[data-table=errors] tbody").inner_text()
     assert "评估表!" in shown and "out-of-range" in shown and "not-xlsx" in shown
+
+    # the warnings of wsas xlsx import (a cached value that differs from the result): shown, the record still valid
+    warned = [(r["file"], w["at"], w["code"], w["message"]) for r in reports for w in r["warnings"]]
+    assert [w[:3] for w in warned] == [("books/stale.xlsx", w[1], "cached-value-differs") for w in warned]
+    assert len(warned) == 2
+    section = page.locator("[data-batch-warnings]")
+    assert section.is_visible()
+    cells = section.locator("[data-table=warnings] tbody tr").evaluate_all(
+        "rows => rows.map((row) => [...row.cells].map((cell) => cell.textContent))")
+    assert sorted(map(tuple, cells)) == sorted(warned)

@@ -4,7 +4,8 @@
 // source and handed the schemas, rubrics and programs this page loads: offline-data.mjs, so that it
 // runs from file:// too) reads, validates and scores them with the forms' validator and scorer while
 // this page shows the progress, a summary
-// like the command line's, every invalid record (filter, sort) and the totals per subject, and
+// like the command line's, every invalid record (filter, sort), the warnings of `wsas xlsx import`
+// (a workbook showing other values than its result), the totals per subject, and
 // offers the outputs as downloads (得分汇总 CSV, 评分结果 JSON Lines, 汇总 JSON, 错误清单 CSV),
 // byte for byte what `wsas score --csv --jsonl --summary` writes. Nothing is uploaded.
 //
@@ -12,7 +13,8 @@
 //   <div class="wsas-batch" data-worker-url data-schema-base data-rubrics='[urls]' data-programs='[urls]'>
 // Hooks for tests: [data-batch-ready] once the data is loaded, [data-batch-files] / [data-batch-folder]
 // inputs, [data-batch-drop], [data-batch-cancel], [data-batch-progress], [data-batch-done] and
-// [data-batch-records] when a run ends, [data-batch-download=csv|jsonl|summary|errors].
+// [data-batch-records] when a run ends, [data-batch-download=csv|jsonl|summary|errors], [data-batch-warnings]
+// (the warnings' section, [data-table=warnings] its table).
 
 import { h, setChildren, setText } from "./form-dom.mjs";
 import { loadJson, whenReady } from "./form-common.mjs";
@@ -181,6 +183,10 @@ const ERROR_TABLE = [
   { key: "file", label: "文件" }, { key: "where", label: "行:列" }, { key: "pointer", label: "位置（JSON Pointer）" },
   { key: "code", label: "错误代码" }, { key: "message", label: "说明" },
 ];
+const WARNING_TABLE = [
+  { key: "file", label: "文件" }, { key: "at", label: "单元格" }, { key: "code", label: "提示代码" },
+  { key: "message", label: "说明" },
+];
 const TOTALS_TABLE = [
   { key: "file", label: "文件" }, { key: "line", label: "行", numeric: true }, { key: "rubric", label: "评估表" },
   { key: "name", label: "被评估对象" }, { key: "code", label: "编码" }, { key: "region", label: "地区" },
@@ -244,7 +250,11 @@ class BatchPage {
     this.downloads = h("div", { class: "wsas-batch-downloads", "data-batch-downloads": "", hidden: true });
     this.errors = new Table("errors", ERROR_TABLE, { codes: true });
     this.totals = new Table("totals", TOTALS_TABLE);
+    this.warnings = new Table("warnings", WARNING_TABLE);
     this.errorsSection = h("section", { hidden: true }, h("h2", { text: "无效记录" }), this.errors.element);
+    this.warningsSection = h("section", { hidden: true, "data-batch-warnings": "" }, h("h2", { text: "提示（不影响校验和得分）" }),
+      h("p", { text: "下列工作簿的公式单元格显示的值与评分结果不同，通常是表格没有重新计算（与 wsas xlsx import 的提示相同）。记录仍然有效，以评分结果为准。" }),
+      this.warnings.element);
     this.totalsSection = h("section", { hidden: true }, h("h2", { text: "得分汇总（每份有效填报一行）" }), this.totals.element);
     setChildren(this.root,
       this.drop,
@@ -254,7 +264,8 @@ class BatchPage {
         h("button", { type: "button", class: "md-button", "data-batch-pick": "folder", text: "选择文件夹",
           onclick: () => this.folderInput.click() }),
         this.cancelButton, this.filesInput, this.folderInput),
-      this.status, this.progress, this.notice, this.summary, this.downloads, this.errorsSection, this.totalsSection);
+      this.status, this.progress, this.notice, this.summary, this.downloads, this.errorsSection, this.warningsSection,
+      this.totalsSection);
   }
 
   startWorker() {
@@ -283,6 +294,7 @@ class BatchPage {
       case "progress": this.showProgress(data); break;
       case "invalid": this.addInvalid(data.outcomes); break;
       case "scored": this.totals.add(data.rows); this.scheduleRefresh(); break;
+      case "warnings": this.addWarnings(data.outcomes); break;
       case "done": this.finish(data); break;
       default: break;
     }
@@ -299,7 +311,9 @@ class BatchPage {
     setChildren(this.notice);
     this.errors.clear();
     this.totals.clear();
+    this.warnings.clear();
     this.errorsSection.hidden = true;
+    this.warningsSection.hidden = true;
     this.totalsSection.hidden = true;
     this.codes = new Set();
   }
@@ -347,12 +361,22 @@ class BatchPage {
     this.scheduleRefresh();
   }
 
+  addWarnings(outcomes) {
+    this.warnings.add(outcomes.flatMap((outcome) => outcome.warnings.map((warning) => ({
+      file: outcome.file, at: warning.at || "", code: warning.code, message: warning.message }))));
+    this.scheduleRefresh();
+  }
+
   /** Tables redraw at most a few times a second while a run streams rows in. */
   scheduleRefresh() {
     if (this.refreshing) return;
     this.refreshing = setTimeout(() => {
       this.refreshing = null;
       if (this.errors.dirty) this.errors.refresh();
+      if (this.warnings.dirty) {
+        this.warnings.refresh();
+        this.warningsSection.hidden = this.warnings.rows.length === 0;
+      }
       if (this.totals.dirty) {
         this.totals.refresh();
         this.totalsSection.hidden = this.totals.rows.length === 0;
@@ -385,7 +409,9 @@ class BatchPage {
     ]);
     this.errors.refresh();
     this.totals.refresh();
+    this.warnings.refresh();
     this.errorsSection.hidden = this.errors.rows.length === 0;
+    this.warningsSection.hidden = this.warnings.rows.length === 0;
     this.totalsSection.hidden = this.totals.rows.length === 0;
     this.root.setAttribute("data-batch-records", String(summary.total));
     this.root.setAttribute("data-batch-done", "");

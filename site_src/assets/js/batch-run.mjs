@@ -17,8 +17,10 @@ export class BatchRun {
   /**
    * `checker` a BatchChecker; `sink` receives the outcomes: onInvalid(outcome) for a record with
    * errors, onScored({outcome, result, line, row}) for a valid one (the result line and CSV row
-   * already written out), onProgress({bytes, records}) after every batch of records, and
-   * pause() (optional) awaited between batches.
+   * already written out), onWarnings(outcome) after it for a workbook whose cells showed other values
+   * than the result (outcome.warnings, `cached-value-differs`: the record stays valid, its result
+   * stands), onProgress({bytes, records}) after every batch of records, and pause() (optional)
+   * awaited between batches.
    */
   constructor(checker, sink = {}) {
     this.checker = checker;
@@ -53,6 +55,7 @@ export class BatchRun {
     const result = this.checker.score(outcome);
     const scored = { outcome, result, line: resultLine(result), row: csvRow(result, outcome.file, outcome.line) };
     if (this.sink.onScored) this.sink.onScored(scored);
+    if (outcome.warnings && outcome.warnings.length && this.sink.onWarnings) this.sink.onWarnings(outcome);
   }
 
   progress(bytes) {

@@ -8,7 +8,7 @@
 //               {type: "run", files: [{blob, name}]}
 // Messages out: {type: "ready"} | {type: "failed", message}
 //               {type: "progress", bytes, total, records}   (at most every 100 ms)
-//               {type: "invalid", outcomes}  {type: "scored", rows}   (in batches)
+//               {type: "invalid", outcomes}  {type: "scored", rows}  {type: "warnings", outcomes}   (in batches)
 //               {type: "done", summary, summaryJson, jsonl: Blob, csv: Blob, errorsCsv: Blob}
 // Cancelling is the page's worker.terminate(): nothing here needs cleaning up.
 
@@ -79,6 +79,7 @@ async function run(files) {
   const errors = new BlobWriter("text/csv;charset=utf-8", "\ufeff" + csvLine(ERROR_COLUMNS));
   let invalid = [];
   let rows = [];
+  let warned = [];
   let last = 0;
   const post = (force = false) => {
     const now = Date.now();
@@ -86,8 +87,10 @@ async function run(files) {
     last = now;
     if (invalid.length) self.postMessage({ type: "invalid", outcomes: invalid });
     if (rows.length) self.postMessage({ type: "scored", rows });
+    if (warned.length) self.postMessage({ type: "warnings", outcomes: warned });
     invalid = [];
     rows = [];
+    warned = [];
     self.postMessage({ type: "progress", bytes: batch.bytes, total, records: batch.records });
   };
   const batch = new BatchRun(checker, {
@@ -99,6 +102,9 @@ async function run(files) {
       jsonl.write(line);
       csv.write(row);
       rows.push(shownRow(outcome, result));
+    },
+    onWarnings(outcome) {
+      warned.push({ file: outcome.file, warnings: outcome.warnings });
     },
     onProgress: () => post(),
   });

@@ -270,6 +270,6 @@ function importOpened(book, name, checker, imported) {
 export async function workbookOutcome(blob, name, checker) {
   const bytes = new Uint8Array(await blob.arrayBuffer());
   const imported = importWorkbook(bytes, name, checker);
-  if (imported.outcome) return imported.outcome;
+  if (imported.outcome) return { ...imported.outcome, warnings: imported.warnings };
   return { file: name, line: null, rubric: imported.rubric, errors: imported.errors };
 }
