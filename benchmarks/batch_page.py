@@ -2,7 +2,7 @@
 
 Run with ``make bench-browser`` (or ``.venv/bin/python benchmarks/batch_page.py [--lines N]``); the
 handbook must be built (``make``). It writes one folder of inputs — the repository's example
-submissions and a generated JSON Lines file of N lines (default 100,000; ``wsas.synthetic``, as
+submissions and a generated JSON Lines file of N lines (default 100,000; ``wsas.scoring.synthetic``, as
 benchmarks/throughput.py) with about 50 lines corrupted in varied ways — then measures, in one run:
 
 - ``wsas score FOLDER --jsonl --csv --quiet`` (one process, ``--jobs 1``): records per second;
@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 from wsas.output import dumps  # noqa: E402
 from wsas.rubrics import published_catalogue  # noqa: E402
-from wsas.synthetic import submissions  # noqa: E402
+from wsas.scoring.synthetic import submissions  # noqa: E402
 
 TARGET_RATIO = 0.5
 CORRUPTIONS = 50

@@ -22,7 +22,7 @@ and on the same generated JSON Lines file:
   1,000 also as a batch: outputs, errors, counts; ``tests/differential.py``, the comparison the tests run
   on a bounded sample), in as many processes as the CLI would use.
 
-The file holds generated submissions (``wsas.synthetic``) for every published rubric.
+The file holds generated submissions (``wsas.scoring.synthetic``) for every published rubric.
 """
 
 from __future__ import annotations
@@ -48,12 +48,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
 import differential  # noqa: E402  (tests/differential.py: the one fast-versus-reference comparison)
-from wsas.batch import CheckerSpec, Formats, jobs_for, run  # noqa: E402
+from wsas.scoring.batch import CheckerSpec, Formats, jobs_for, run  # noqa: E402
 from wsas.output import dumps  # noqa: E402
 from wsas.rubrics import published_catalogue  # noqa: E402
 from wsas.schemas import validator  # noqa: E402
 from wsas.sources import RESULT_SEGMENT_BYTES, SEGMENT_BYTES, segments  # noqa: E402
-from wsas.synthetic import submissions  # noqa: E402
+from wsas.scoring.synthetic import submissions  # noqa: E402
 
 TARGET_ORJSON, TARGET_JSONSCHEMA, TARGET_RSS_MB = 0.5, 50, 150
 TARGET_HELP, TARGET_ONE_FILE = 10, 30  # start-up, as multiples of `python -c pass`

@@ -1,16 +1,16 @@
 """The batch fast path against the reference path: one comparison, for the tests and for ``make bench``.
 
 The fast path (orjson, jsonschema-rs on the shell, the compiled per-rubric checks of
-:mod:`wsas.compiled.checks` and the outputs built from their integer totals, :mod:`wsas.compiled.results`)
+:mod:`wsas.scoring.compiled.checks` and the outputs built from their integer totals, :mod:`wsas.scoring.compiled.results`)
 may only say "valid" where the reference reader and validator say so, and for a record it accepts:
 
-- its totals must conclude what :func:`wsas.scoring.score_valid` of the reference-read document concludes
+- its totals must conclude what :func:`wsas.scoring.score.score_valid` of the reference-read document concludes
   (total, maximum, not-applicable points, score, vetoes, outcome, grade, consequences),
 - its result line must be byte for byte the reference's ``result_line(score_valid(...))``,
 - its CSV row must be the reference's ``csv_row(totals_of(...))``.
 
 Records it does not accept go through the reference path, so their errors are the reference's by
-construction; :func:`compare_batch` checks that too, on whole batches: a :class:`~wsas.batch.Checker`
+construction; :func:`compare_batch` checks that too, on whole batches: a :class:`~wsas.scoring.batch.Checker`
 against the same checker with its fast path switched off, for score (JSON Lines, CSV) and validate
 (JSON, text) outputs, errors and counts.
 
@@ -23,18 +23,18 @@ from __future__ import annotations
 import copy
 import random
 
-from wsas.batch import Checker, Formats, csv_row, result_line, totals_of
-from wsas.compiled.results import ResultWriter
-from wsas.due import not_due_criteria
+from wsas.scoring.batch import Checker, Formats, csv_row, result_line, totals_of
+from wsas.scoring.compiled.results import ResultWriter
+from wsas.scoring.due import not_due_criteria
 from wsas.errors import InputError
-from wsas.fastpath import FastPath
+from wsas.scoring.fastpath import FastPath
 from wsas.output import dumps, plain
 from wsas.reading import decode, load_json_text
 from wsas.rubrics import Catalogue, Rubric, published_catalogue
-from wsas.scoring import score_valid
+from wsas.scoring.score import score_valid
 from wsas.sources import Record, Segment
-from wsas.synthetic import submissions
-from wsas.validation import validate
+from wsas.scoring.synthetic import submissions
+from wsas.scoring.validation import validate
 
 
 class Disagreement(AssertionError):

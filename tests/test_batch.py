@@ -18,8 +18,8 @@ from wsas.output import dumps, plain
 from wsas.reading import load_json_file
 from wsas.rubrics import published_catalogue
 from wsas.schemas import schema_errors
-from wsas.scoring import score_valid
-from wsas.synthetic import submissions
+from wsas.scoring.score import score_valid
+from wsas.scoring.synthetic import submissions
 
 CATALOGUE = published_catalogue()
 GOOD_PATH = next(p for p in VALID_EXAMPLES if p.name == "enterprise.valid.json")
@@ -290,7 +290,7 @@ def test_the_block_reader_keeps_the_line_rules(monkeypatch, tmp_path):
 
 
 def test_a_segment_read_back_from_a_changed_file_is_reported(tmp_path):
-    from wsas.batch import Checker, Formats
+    from wsas.scoring.batch import Checker, Formats
     from wsas.sources import segments
 
     path = write_lines(tmp_path / "b.jsonl", lines_of(5))
@@ -305,7 +305,7 @@ def test_checking_a_segment_leaves_no_garbage_cycles():
     """Outputs of a segment are freed as soon as they are written: a reference cycle would keep every
     segment's result lines until the collector ran, and memory would grow with the batch."""
     import gc
-    from wsas.batch import Checker, Formats
+    from wsas.scoring.batch import Checker, Formats
     from wsas.sources import Segment
 
     lines = [line.encode("utf-8") for line in lines_of(50)] + [b"{"]

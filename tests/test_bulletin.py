@@ -25,9 +25,9 @@ from wsas.output import dumps
 from wsas.programs import load_program
 from wsas.rubrics import published_catalogue
 from wsas.schemas import load_schema, registry, schema_errors
-from wsas.scoring import outcome_of, score_valid
+from wsas.scoring.score import outcome_of, score_valid
 from wsas.sources import Record
-from wsas.synthetic import submission
+from wsas.scoring.synthetic import submission
 
 PROGRAM = load_program("lianyungang-2020")
 Q2 = Quarter.parse("2020Q2")

@@ -14,7 +14,7 @@ import pytest
 
 from wsas.paths import calendar_dir
 from wsas.schemas import FORMAT_CHECKER, Validator, load_schema, registry
-from wsas.workdays import CalendarRangeError, Workdays, calendar, calendar_years
+from wsas.workflows.workdays import CalendarRangeError, Workdays, calendar, calendar_years
 
 ONE_DAY = dt.timedelta(days=1)
 

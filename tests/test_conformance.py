@@ -3,7 +3,7 @@
 import pytest
 
 from conformance_runner import check_case, load_vectors, vector_files
-from wsas.lint import lint
+from wsas.scoring.lint import lint
 from wsas.rubrics import Rubric
 
 CASES = [(path, index) for path in vector_files() for index in range(len(load_vectors(path)["cases"]))]

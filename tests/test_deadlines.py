@@ -4,8 +4,8 @@ import datetime as dt
 
 import pytest
 
-from wsas.deadlines import anniversary, lasts_at_least, month_end, periods
-from wsas.workdays import CalendarRangeError, Workdays, calendar_years
+from wsas.workflows.deadlines import anniversary, lasts_at_least, month_end, periods
+from wsas.workflows.workdays import CalendarRangeError, Workdays, calendar_years
 
 D = dt.date
 

@@ -13,14 +13,14 @@ import pytest
 import differential
 from conformance_runner import catalogue_for, load_vectors, submission_of, vector_files
 from helpers import INVALID_EXAMPLES, VALID_EXAMPLES
-from wsas.batch import result_line, totals_of
-from wsas.compiled.checks import rubric_places
-from wsas.fastpath import FastPath, _SubjectCheck
+from wsas.scoring.batch import result_line, totals_of
+from wsas.scoring.compiled.checks import rubric_places
+from wsas.scoring.fastpath import FastPath, _SubjectCheck
 from wsas.output import dumps, plain
 from wsas.rubrics import published_catalogue
 from wsas.schemas import fast_validator
-from wsas.scoring import score_valid
-from wsas.synthetic import submissions
+from wsas.scoring.score import score_valid
+from wsas.scoring.synthetic import submissions
 
 CATALOGUE = published_catalogue()
 FAST = FastPath(CATALOGUE)

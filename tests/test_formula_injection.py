@@ -17,7 +17,7 @@ from openpyxl import load_workbook
 
 import wsas
 from helpers import ROOT, VALID_EXAMPLES, run_wsas
-from wsas.batch import CSV_COLUMNS, csv_row, totals_of
+from wsas.scoring.batch import CSV_COLUMNS, csv_row, totals_of
 from wsas.output import plain
 from wsas.reading import load_json_file
 from wsas.cli import main as records_main

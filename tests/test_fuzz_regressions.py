@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from helpers import ROOT
-from wsas.batch import Checker, Formats
+from wsas.scoring.batch import Checker, Formats
 from wsas.errors import InputError
-from wsas.lint import lint_file
+from wsas.scoring.lint import lint_file
 from wsas.reading import load_json_text, load_yaml_text
 from wsas.records.ledger import entry_of
 from wsas.rubrics import published_catalogue
@@ -119,7 +119,7 @@ def test_yaml_at_the_depth_limit_still_reads():
 def test_a_value_off_the_step_by_a_tiny_amount_is_off_step():
     from decimal import Decimal
 
-    from wsas.rules import on_step
+    from wsas.scoring.rules import on_step
 
     assert not on_step(Decimal("1.0000000000000000000000000001"), Decimal("0.5"))
     assert on_step(Decimal("1.50000000000000000000000000000000"), Decimal("0.5"))

@@ -26,7 +26,7 @@ import pytest
 from helpers import ROOT, VALID_EXAMPLES
 from wsas.output import OutputError, OutputGroup, atomic_file, dumps
 from wsas.rubrics import published_catalogue
-from wsas.synthetic import submissions
+from wsas.scoring.synthetic import submissions
 
 RECORDS = 50_000
 WSAS = [sys.executable, "-m", "wsas"]

@@ -7,7 +7,7 @@ import pytest
 
 import wsas
 from helpers import run_wsas
-from wsas.lint import lint
+from wsas.scoring.lint import lint
 from wsas.rubrics import Rubric, published_paths
 
 
@@ -186,7 +186,7 @@ def test_shishi_stages_name_the_rubric_they_assess_with():
 
 def test_a_stage_rubric_outside_the_program_fails_lint(tmp_path):
     from wsas.paths import rubrics_dir
-    from wsas.program_lint import lint_program_file
+    from wsas.workflows.lint import lint_program_file
 
     text = (rubrics_dir() / "shishi-2024/program.yaml").read_text(encoding="utf-8")
     path = tmp_path / "program.yaml"

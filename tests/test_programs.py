@@ -8,15 +8,15 @@ import pytest
 import yaml
 
 from helpers import ROOT, run_wsas
-from wsas.check import check_log
-from wsas.program_lint import lint_program
+from wsas.workflows.check import check_log
+from wsas.workflows.lint import lint_program
 from wsas.programs import Program, load_program
-from wsas.schedule import as_ics, as_table, build_schedule
+from wsas.workflows.schedule import as_ics, as_table, build_schedule
 from wsas.schemas import schema_errors
 from wsas.paths import sources_dir
 from wsas.reading import load_json_file
 from wsas.rubrics import published_catalogue
-from wsas.scoring import score_valid
+from wsas.scoring.score import score_valid
 from wsas.site.words import consequence_condition
 
 

@@ -43,8 +43,8 @@ import wsas
 from wsas.reading import load_json_file, load_json_text
 from wsas.rubrics import Catalogue, Rubric
 from wsas.output import dumps
-from wsas.rules import DEFAULT_STEP, VALUE_KEY
-from wsas.scoring import score_valid
+from wsas.scoring.rules import DEFAULT_STEP, VALUE_KEY
+from wsas.scoring.score import score_valid
 
 ROOT = Path(__file__).resolve().parent.parent
 VECTORS = ROOT / "tests" / "conformance"

@@ -5,8 +5,8 @@ from decimal import Decimal as D
 import pytest
 
 from wsas.output import dumps, plain
-from wsas.rules import APPLY, fmt, interval_contains, interval_text
-from wsas.scoring import final_score
+from wsas.scoring.rules import APPLY, fmt, interval_contains, interval_text
+from wsas.scoring.score import final_score
 
 
 @pytest.mark.parametrize("interval,value,inside", [

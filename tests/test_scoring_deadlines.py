@@ -13,8 +13,8 @@ from decimal import Decimal
 import pytest
 
 import wsas
-from wsas.due import as_of, by_deadline, month_end, not_due_criteria, period_end, timing
-from wsas.lint import lint
+from wsas.scoring.due import as_of, by_deadline, month_end, not_due_criteria, period_end, timing
+from wsas.scoring.lint import lint
 from wsas.rubrics import Rubric
 from wsas.schemas import schema_errors
 from wsas.output import dumps
@@ -155,7 +155,7 @@ def test_the_declaration_needs_a_citation():
 
 def test_the_text_summary_says_not_yet_due_instead_of_a_zero():
     from helpers import ROOT
-    from wsas.result_text import summary
+    from wsas.scoring.result_text import summary
 
     catalogue = wsas.published_catalogue()
     document = wsas.load_json_file(ROOT / "rubrics/lianyungang-2020/examples/enterprise.valid.json")  # assessed 2020-05-29

@@ -6,9 +6,9 @@ import datetime as dt
 import pytest
 
 from workflow_runner import case_problems, load_json_file, vector_files
-from wsas.program_lint import lint_program
+from wsas.workflows.lint import lint_program
 from wsas.programs import Program
-from wsas.schedule import build_schedule
+from wsas.workflows.schedule import build_schedule
 from wsas.schemas import schema_errors
 
 CASES = [(path, index) for path in vector_files() for index in range(len(load_json_file(path)["cases"]))]

@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 
 from helpers import ROOT, run_wsas
-from wsas.check import check_log
-from wsas.program_lint import lint_program
+from wsas.workflows.check import check_log
+from wsas.workflows.lint import lint_program
 from wsas.programs import load_program, program_paths
 from wsas.reading import load_json_file
-from wsas.schedule import build_schedule
+from wsas.workflows.schedule import build_schedule
 
 PROGRAMS = [p.parent.name for p in program_paths()]
 LOGS = sorted(ROOT.glob("rubrics/*/examples/eventlogs/*.json"))

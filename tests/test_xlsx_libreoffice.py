@@ -28,7 +28,7 @@ import wsas
 from conformance_runner import catalogue_for, load_vectors, submission_of, vector_files
 from helpers import VALID_EXAMPLES
 from wsas.rubrics import Catalogue, Rubric, published_catalogue
-from wsas.rules import VALUE_KEY
+from wsas.scoring.rules import VALUE_KEY
 from wsas.xlsx import Layout, fill_workbook, import_workbook
 from wsas.xlsx.layout import SHEET
 from wsas.xlsx.template import build

@@ -78,7 +78,7 @@ def _lines(data: bytes, name: str):
 # ---------------------------------------------------------------- validate / score (one document)
 
 def _submission_setup() -> dict:
-    from wsas.batch import Checker, Formats
+    from wsas.scoring.batch import Checker, Formats
     from wsas.rubrics import published_catalogue
 
     catalogue = published_catalogue()
@@ -93,12 +93,12 @@ def _submission_draw(draw, ctx) -> bytes:
 
 
 def _submission_run(ctx, data: bytes) -> None:
-    from wsas.batch import Summary
+    from wsas.scoring.batch import Summary
     from wsas.errors import InputError
     from wsas.reading import decode, load_json_text
-    from wsas.scoring import score
+    from wsas.scoring.score import score
     from wsas.sources import Record, Segment
-    from wsas.validation import validate
+    from wsas.scoring.validation import validate
 
     record = Record("fuzz.json", None, data=data, size=len(data))
     # what wsas score (text, --jsonl, --csv) or wsas validate --format json runs: fast path, then the reference
@@ -130,7 +130,7 @@ def _batch_draw(draw, ctx) -> bytes:
 
 
 def _batch_run(ctx, data: bytes) -> None:
-    from wsas.batch import Summary
+    from wsas.scoring.batch import Summary
     from wsas.sources import _segments_of
 
     for checker in [ctx["checkers"][len(data) % 2]]:
@@ -159,7 +159,7 @@ def _check_draw(draw, ctx) -> bytes:
 
 
 def _check_run(ctx, data: bytes) -> None:
-    from wsas.check import check_log
+    from wsas.workflows.check import check_log
     from wsas.errors import InputError
     from wsas.output import dumps
     from wsas.reading import decode, load_json_text
@@ -275,8 +275,8 @@ def _yaml_run(ctx, data: bytes) -> None:
     from wsas.lint_cli import _is_program, _print_lint
     from wsas.output import dumps
 
-    from wsas.lint import lint_file
-    from wsas.program_lint import lint_program_file
+    from wsas.scoring.lint import lint_file
+    from wsas.workflows.lint import lint_program_file
 
     path = os.path.join(ctx["folder"], "fuzz.yaml")
     with open(path, "wb") as handle:
@@ -324,7 +324,7 @@ def _bulletin_setup() -> dict:
     from wsas.bulletin import Quarter
     from wsas.programs import load_program
     from wsas.rubrics import published_catalogue
-    from wsas.scoring import score
+    from wsas.scoring.score import score
 
     catalogue = published_catalogue()
     results = []
@@ -339,7 +339,7 @@ def _bulletin_setup() -> dict:
 
 
 def _result_text(result: dict) -> str:
-    from wsas.batch import result_line
+    from wsas.scoring.batch import result_line
 
     return result_line(result).decode("utf-8")
 

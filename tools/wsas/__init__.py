@@ -15,12 +15,12 @@ __version__ = "1.0.0"
 
 _PUBLIC = {
     ".errors": ("Error", "InputError", "UnreadableError"),
-    ".lint": ("Finding", "lint", "lint_file"),
+    ".scoring.lint": ("Finding", "lint", "lint_file"),
     ".reading": ("load_document", "load_json_file", "load_json_text"),
     ".rubrics": ("Catalogue", "Rubric", "RubricError", "load_rubric", "published_catalogue"),
     ".schemas": ("bundle", "schema_errors"),
-    ".scoring": ("InvalidSubmission", "score"),
-    ".validation": ("validate",),
+    ".scoring.score": ("InvalidSubmission", "score"),
+    ".scoring.validation": ("validate",),
 }
 _WHERE = {name: module for module, names in _PUBLIC.items() for name in names}
 

@@ -23,10 +23,10 @@ from .output import TERMINATED, OutputError, catch_sigterm, check_terminated, te
 # name: (help, "module:function" that adds the command's arguments to its parser)
 COMMANDS = {
     "lint": ("检查评估表数据 / check rubric data", "wsas.lint_cli:register"),
-    "validate": ("校验填报（文件、目录、JSON Lines）/ validate submissions", "wsas.batch_cli:register_validate"),
-    "score": ("评分（文件、目录、JSON Lines）/ score submissions", "wsas.batch_cli:register_score"),
-    "schedule": ("方案日程 / the calendar of a program instance", "wsas.workflow_cli:register_schedule"),
-    "check": ("检查事件记录 / check an event log against its program", "wsas.workflow_cli:register_check"),
+    "validate": ("校验填报（文件、目录、JSON Lines）/ validate submissions", "wsas.scoring.cli:register_validate"),
+    "score": ("评分（文件、目录、JSON Lines）/ score submissions", "wsas.scoring.cli:register_score"),
+    "schedule": ("方案日程 / the calendar of a program instance", "wsas.workflows.cli:register_schedule"),
+    "check": ("检查事件记录 / check an event log against its program", "wsas.workflows.cli:register_check"),
     "schema": ("模式文件 / schemas", "wsas.schema_cli:register"),
     "xlsx": ("电子表格评估表 / spreadsheet templates and their import", "wsas.xlsx.cli:register"),
     "site": ("手册 / the handbook", "wsas.site.cli:register"),

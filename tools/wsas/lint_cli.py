@@ -7,9 +7,9 @@ from pathlib import Path
 
 from .commands import INVALID, OK, UNREADABLE, rubric_failure
 from .errors import InputError, UnreadableError
-from .lint import lint_file
+from .scoring.lint import lint_file
 from .output import dumps
-from .program_lint import lint_program_file
+from .workflows.lint import lint_program_file
 from .programs import program_paths
 from .reading import load_document
 from .records.data_lint import is_records_data, lint_records_file, published_records_paths

@@ -1,8 +1,8 @@
-// Checking and scoring one batch record, as `wsas validate` / `wsas score` do (tools/wsas/batch.py
+// Checking and scoring one batch record, as `wsas validate` / `wsas score` do (tools/wsas/scoring/batch.py
 // Checker): read strictly (batch-read.mjs), validate with the forms' validator (validator.mjs:
 // Ajv on the published submission.json, then scorer.mjs's semantic checks), score valid records
 // with scorer.mjs, and add what programs attach to a result (grades and consequences,
-// tools/wsas/consequences.py), so that the result is the document `wsas score --jsonl` writes.
+// tools/wsas/scoring/consequences.py), so that the result is the document `wsas score --jsonl` writes.
 // A pure module: the worker and node tests use it.
 
 import Ajv2020 from "ajv/dist/2020.js";
@@ -14,7 +14,7 @@ import { readDocument, readTextFast, withExact } from "./batch-read.mjs";
  * The schema verdict alone, quickly: Ajv on the same published schemas and formats as validator.mjs,
  * without collecting every error (the verdict does not change). A record it passes needs only the
  * semantic checks; any other goes through validator.mjs for the located, translated errors — as
- * the reference's fast path (tools/wsas/fastpath.py) only ever says "valid" or "ask the reference".
+ * the reference's fast path (tools/wsas/scoring/fastpath.py) only ever says "valid" or "ask the reference".
  */
 export function quickSchemaCheck(schemas) {
   const ajv = addCalendarFormats(new Ajv2020({ strict: false }));

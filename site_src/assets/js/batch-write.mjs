@@ -1,4 +1,4 @@
-// What the batch page writes, byte for byte as `wsas score` writes it (tools/wsas/batch.py):
+// What the batch page writes, byte for byte as `wsas score` writes it (tools/wsas/scoring/batch.py):
 // result documents as JSON Lines (batch.result_line: orjson, decimals as the exact JSON number,
 // output.plain), the totals table as CSV (batch.csv_row, UTF-8 with BOM, CRLF, text cells that
 // start like a formula prefixed with ' as tools/wsas/spreadsheet_text.py does), and the summary

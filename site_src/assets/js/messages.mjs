@@ -1,6 +1,6 @@
 // WSAS error and explanation wording, Chinese first and English second.
-// The wording follows the Python reference (tools/wsas/validation.py, rules.py,
-// scoring.py, schemas.py). Only `code` and `pointer` of an error are normative;
+// The wording follows the Python reference (tools/wsas/scoring/validation.py, rules.py,
+// scoring/score.py, schemas.py). Only `code` and `pointer` of an error are normative;
 // the messages are for people (spec/validation.md section 3).
 
 /** Response members that carry the value of a response (order as in Python's RESPONSE_KEYS). */
@@ -54,7 +54,7 @@ export const semantic = {
   ],
 };
 
-// ---- explanations of awarded points (Python rules.py / scoring.py) ----------------------
+// ---- explanations of awarded points (Python scoring/rules.py, score.py) ----------------
 
 export const explanations = {
   notApplicable: (points) => [

@@ -2,7 +2,7 @@
 // (spec/scoring.md) of a submission, in exact decimal arithmetic.
 //
 // A pure ES module without DOM access; it mirrors the Python reference
-// (tools/wsas/validation.py, rules.py, scoring.py). Every JSON/YAML number is turned
+// (tools/wsas/scoring/: validation.py, rules.py, score.py). Every JSON/YAML number is turned
 // into a decimal from its shortest round-trip text (String(n)) and all arithmetic is
 // done on decimals, never on binary floats. Results are Decimals of the clone `D`
 // (Decimal.isDecimal(x) is true; format them with .toString() or fmt()).
@@ -376,7 +376,7 @@ export function explain(criterion, response) {
   };
 }
 
-// ---- scoring (Python scoring.py) ----------------------------------------------------------
+// ---- scoring (Python scoring/score.py) ----------------------------------------------------
 
 /** A submission that does not pass the semantic checks; `errors` lists them. */
 export class InvalidSubmission extends Error {

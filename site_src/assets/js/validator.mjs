@@ -1,5 +1,5 @@
 // WSAS validator: the JSON Schema layer (Ajv, draft 2020-12) followed by the semantic
-// checks of scorer.mjs, as in the Python reference (tools/wsas/validation.py, schemas.py).
+// checks of scorer.mjs, as in the Python reference (tools/wsas/scoring/validation.py, schemas.py).
 //
 //   const validate = await loadValidator("../downloads/schemas/v1/", fetchJson);
 //   const errors = validate(submission, rubric);   // [] when valid

@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_FLOOR, Decimal
 
-from ..rules import num
+from ..scoring.rules import num
 from .figures import Sum, competition_ranks, rate
 from .intake import Accepted
 from .quarter import Quarter

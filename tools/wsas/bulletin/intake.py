@@ -13,14 +13,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..consequences import consequences_of, grade_of
+from ..scoring.consequences import consequences_of, grade_of
 from ..errors import Error, InputError
 from ..output import plain
 from ..programs import Program
 from ..reading import decode, load_json_text
-from ..rules import fmt, num
+from ..scoring.rules import fmt, num
 from ..schemas import fast_validator, schema_errors
-from ..scoring import outcome_of
+from ..scoring.score import outcome_of
 from ..sources import Record
 from .quarter import Quarter
 from .scope import RubricScope

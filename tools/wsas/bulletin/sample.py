@@ -1,6 +1,6 @@
 """Sample data for a bulletin: a full quarter of generated results and a roster, the same on every run.
 
-Everything here is invented (示例): the regions are ``wsas.synthetic.SAMPLE_REGIONS``,
+Everything here is invented (示例): the regions are ``wsas.scoring.synthetic.SAMPLE_REGIONS``,
 the subjects are named 「…示例企业07」 or 「…应急管理局（示例）」 with codes that
 start with ``SAMPLE-``. The handbook builds its sample bulletin from it and the
 tests check the bulletin's figures against it.
@@ -20,10 +20,10 @@ from decimal import ROUND_FLOOR, Decimal
 from ..output import dumps
 from ..programs import Program
 from ..rubrics import Rubric, published_catalogue
-from ..rules import num, step_of
-from ..scoring import score_valid
+from ..scoring.rules import num, step_of
+from ..scoring.score import score_valid
 from ..sources import Record
-from ..synthetic import SAMPLE_REGIONS, submission
+from ..scoring.synthetic import SAMPLE_REGIONS, submission
 from .quarter import Quarter
 
 SEED = "wsas-bulletin-sample"

@@ -16,7 +16,7 @@ from decimal import Decimal
 from ..errors import Error
 from ..programs import Program
 from ..rubrics import Catalogue, Rubric
-from ..rules import fmt, num
+from ..scoring.rules import fmt, num
 
 MONTH, QUARTER = "month", "quarter"
 

@@ -30,8 +30,8 @@ def answer(kind: str, given: dict) -> dict:
 
 def answer_submission(given: dict) -> dict:
     from ..rubrics import Catalogue, Rubric, published_catalogue
-    from ..scoring import score_valid
-    from ..validation import validate
+    from ..scoring.score import score_valid
+    from ..scoring.validation import validate
     catalogue = published_catalogue() if given["catalogue"] == "published" else \
         Catalogue([Rubric(data) for data in given["catalogue"]])
     if "raw" in given:  # the file's bytes: read as spec/validation.md §5 says first
@@ -58,9 +58,9 @@ def _program(ref):
 
 
 def answer_schedule(given: dict) -> dict:
-    from ..deadlines import WorkflowError
-    from ..schedule import build_schedule
-    from ..workdays import CalendarRangeError
+    from ..workflows.deadlines import WorkflowError
+    from ..workflows.schedule import build_schedule
+    from ..workflows.workdays import CalendarRangeError
     instance = given["instance"]
     end = dt.date.fromisoformat(instance["end"]) if instance.get("end") else None
     try:
@@ -73,7 +73,7 @@ def answer_schedule(given: dict) -> dict:
 
 
 def answer_event_log(given: dict) -> dict:
-    from ..check import check_log
+    from ..workflows.check import check_log
     findings = check_log(given["log"], _program(given["program"]), given.get("weekdayFallback", False))
     return {"findings": [f.as_dict() for f in findings]}
 

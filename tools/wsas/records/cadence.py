@@ -10,7 +10,7 @@ semantics are normative in spec/records-cadence-import.md:
   and records of the input (a level with neither is checked as a whole);
 * ``daily`` periods are every calendar day, rest days and holidays included (erratum E1:
   the one reading of 「班组日查」「班组日排查」, the same as the programs' schedules); ``weekly`` is
-  Monday–Sunday, ``monthly`` and ``quarterly`` are calendar months and quarters (``wsas.deadlines.periods``);
+  Monday–Sunday, ``monthly`` and ``quarterly`` are calendar months and quarters (``wsas.workflows.deadlines.periods``);
 * a period is judged when it overlaps [from, to] and ends by ``to``; every
   inspection dated inside it counts; a period ending after ``to`` is pending.
 """
@@ -23,7 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..deadlines import periods
+from ..workflows.deadlines import periods
 from ..errors import Error, InputError, UnreadableError
 from ..paths import records_dir
 from ..reading import load_document

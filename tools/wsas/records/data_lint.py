@@ -1,7 +1,7 @@
 """``wsas lint`` of the records data: the lifecycle rules and the cadence table, checked like rubrics.
 
 Both files are schema-checked by the loaders the commands use; then every citation
-must point to a source line or to a declared outside document (:func:`wsas.lint.citation_findings`).
+must point to a source line or to a declared outside document (:func:`wsas.scoring.lint.citation_findings`).
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import InputError, UnreadableError
-from ..lint import Finding, Report, citation_findings
+from ..scoring.lint import Finding, Report, citation_findings
 from ..paths import records_dir
 from ..reading import load_document
 from .cadence import CadenceError, load_cadences

@@ -14,7 +14,7 @@ from ..bulletin import BulletinBuilder, Quarter, as_html, as_json, as_markdown, 
 from ..bulletin.sample import sample_quarter
 from ..output import dumps
 from ..programs import published_programs
-from ..synthetic import SAMPLE_REGIONS
+from ..scoring.synthetic import SAMPLE_REGIONS
 from . import layout
 
 PROGRAM = "lianyungang-2020"

@@ -14,15 +14,15 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from ..deadlines import WorkflowError
+from ..workflows.deadlines import WorkflowError
 from ..programs import Program, published_programs
 from ..reading import load_json_file
 from ..rubrics import Rubric, published_catalogue
 from ..paths import rubrics_dir
-from ..rules import fmt
-from ..schedule import CADENCE_LABEL, build_schedule
+from ..scoring.rules import fmt
+from ..workflows.schedule import CADENCE_LABEL, build_schedule
 from ..schemas import NAMES, schema_id
-from ..workdays import CalendarRangeError
+from ..workflows.workdays import CalendarRangeError
 from . import bulletin_page, layout, program_view, records_view, rubric_view, schema_doc, words
 from .mdtext import attr, code, inline
 from .timeline import timeline_svg

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..rules import fmt
+from ..scoring.rules import fmt
 from . import words
 from .mdtext import inline
 

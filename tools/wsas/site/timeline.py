@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 
-from ..deadlines import month_end
+from ..workflows.deadlines import month_end
 
 WIDTH, LABEL, RIGHT, ROW, TOP = 760, 250, 20, 24, 40
 PLOT = WIDTH - LABEL - RIGHT

@@ -10,7 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from ..rubrics import DEFAULT_STEP
-from ..rules import fmt, interval_contains, num
+from ..scoring.rules import fmt, interval_contains, num
 
 CADENCE = {"day": "每日", "week": "每周（周一至周日）", "month": "每月", "quarter": "每季度", "year": "每年"}
 FINDING_NOUNS = {"家", "处", "个", "项", "次", "人", "起", "条", "台", "份"}

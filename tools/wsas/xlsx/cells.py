@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
-from ..rules import fmt
+from ..scoring.rules import fmt
 from .layout import NO, YES
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..calendar_formats import is_calendar_value
-from ..due import not_due_criteria
+from ..scoring.due import not_due_criteria
 from .cells import CellProblem, date, is_empty, number, period, rate, refuse_formula, text, yes_no
 from .errors import CellError, cell_error
 from .layout import FIELDS, MANIFEST_SHEET, NA_TEXT, SHEET, Layout

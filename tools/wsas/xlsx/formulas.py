@@ -23,7 +23,7 @@ maximum; the score is then normalised. Dates are the spreadsheet's date serials.
 
 from __future__ import annotations
 
-from ..rules import fmt, num, step_of
+from ..scoring.rules import fmt, num, step_of
 from .layout import NA_TEXT, NO, YES, Layout, may_be_not_applicable
 
 DATE_FORMAT = "yyyy-mm-dd"

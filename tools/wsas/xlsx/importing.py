@@ -14,9 +14,9 @@ from decimal import Decimal
 
 from ..errors import Error, InputError
 from ..rubrics import Catalogue, Rubric, published_catalogue
-from ..rules import fmt
-from ..scoring import score_valid
-from ..validation import check_responses, validate
+from ..scoring.rules import fmt
+from ..scoring.score import score_valid
+from ..scoring.validation import check_responses, validate
 from .collect import Places, places, read_submission
 from .errors import CellError, cell_error
 from .layout import SHEET, Layout

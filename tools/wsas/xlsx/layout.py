@@ -25,7 +25,7 @@ from functools import cached_property
 
 from openpyxl.utils import get_column_letter
 
-from ..due import by_deadline
+from ..scoring.due import by_deadline
 from ..rubrics import Rubric
 
 SHEET = "评估表"

@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..output import dumps, write_atomic
-from ..rules import fmt
+from ..scoring.rules import fmt
 from .importing import Imported
 
 

@@ -7,7 +7,7 @@ workbook, the web form and the rubric page never describe a rule differently.
 from __future__ import annotations
 
 from ..rubrics import Rubric
-from ..rules import fmt
+from ..scoring.rules import fmt
 from .layout import Layout, TableRow
 
 HINT = ("填写说明：只在浅黄色单元格填写。「填报值」按「评分规则」一栏填：评定填得分（按步长），是/否选「是」或「否」，"

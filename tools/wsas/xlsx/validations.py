@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from ..rules import fmt, step_of
+from ..scoring.rules import fmt, step_of
 from .formulas import on_step
 from .layout import FIELDS, NA_TEXT, NO, YES, Layout
 from .texts import words

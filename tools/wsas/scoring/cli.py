@@ -13,11 +13,11 @@ from contextlib import ExitStack, closing
 
 import orjson
 
-from .commands import INVALID, OK, UNREADABLE
+from ..commands import INVALID, OK, UNREADABLE
 from .batch import CSV_COLUMNS, CheckerSpec, Formats, Summary, jobs_for, run
-from .output import OutputError, OutputGroup, atomic_file, check_terminated, dumps
-from .rubrics import RubricError
-from .sources import RESULT_SEGMENT_BYTES, SEGMENT_BYTES, is_lines, named_inputs, segments, total_size
+from ..output import OutputError, OutputGroup, atomic_file, check_terminated, dumps
+from ..rubrics import RubricError
+from ..sources import RESULT_SEGMENT_BYTES, SEGMENT_BYTES, is_lines, named_inputs, segments, total_size
 
 
 

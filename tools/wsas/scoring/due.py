@@ -11,7 +11,7 @@ from __future__ import annotations
 import calendar
 from dataclasses import dataclass
 
-from .rubrics import Rubric
+from ..rubrics import Rubric
 
 
 @dataclass(frozen=True)

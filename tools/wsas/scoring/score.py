@@ -7,8 +7,8 @@ from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 from .consequences import consequences_of, grade_of, programs_using
 from .due import Timing, dated_items, timing
-from .errors import Error
-from .rubrics import Catalogue, Rubric, published_catalogue
+from ..errors import Error
+from ..rubrics import Catalogue, Rubric, published_catalogue
 from .rules import APPLY, VALUE_KEY, fmt, interval_contains, num
 from .validation import validate
 

@@ -5,7 +5,7 @@ It only ever says "valid" (with the record's totals) or "don't know". Whenever a
 valid — a syntax or encoding problem, a schema error, a duplicate key, a number with more digits than a
 binary float keeps exactly, a semantic error, an award the compiled check does not hold exactly — it
 answers ``None`` and the caller takes the reference path (:func:`wsas.reading.load_json_text` +
-:func:`wsas.validation.validate`), which produces the detailed, translated errors. The two paths are
+:func:`wsas.scoring.validation.validate`), which produces the detailed, translated errors. The two paths are
 proven to agree on validity, totals and output bytes (tests/differential.py).
 """
 
@@ -18,8 +18,8 @@ import orjson
 
 from .compiled import CompiledCheck, Compiler
 from .due import Timing, by_deadline, timing
-from .rubrics import Catalogue, Rubric
-from .schemas import fast_validator, load_schema
+from ..rubrics import Catalogue, Rubric
+from ..schemas import fast_validator, load_schema
 
 # Digits and dots all read "0" and whitespace " ": then one substring search finds a run of 16 digits/dots —
 # a number with more significant digits than a double keeps (15), or a long code inside a string: either way
@@ -57,7 +57,7 @@ class FastPath:
 
     def accept(self, data: bytes) -> tuple | None:
         """(submission, context, totals) when ``data`` is certainly a valid submission, else None;
-        totals as :class:`~wsas.compiled.CompiledCheck` answers them."""
+        totals as :class:`~wsas.scoring.compiled.CompiledCheck` answers them."""
         probe = data.translate(_PROBE)
         if _LONG_RUN in probe:
             return None

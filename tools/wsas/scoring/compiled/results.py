@@ -1,7 +1,7 @@
 """Outputs from a compiled check's totals: the score and what follows from it, CSV rows, and result
 documents written straight to bytes.
 
-The conclusion (score, outcome, grade, consequences) comes from :func:`wsas.scoring.conclusion` — the
+The conclusion (score, outcome, grade, consequences) comes from :func:`wsas.scoring.score.conclusion` — the
 scorer's own code — once per distinct (context, totals), with the integers turned into exact decimals.
 A result document is joined from byte templates: per (criterion, value) its line as orjson writes it,
 per item and section their objects, per totals the closing members; only the subject, the notes and the
@@ -15,9 +15,9 @@ from decimal import Decimal
 
 import orjson
 
-from ..output import plain
-from ..scoring import conclusion, criterion_line, not_due_line, plan_of
-from ..spreadsheet_text import safe_cell
+from ...output import plain
+from ..score import conclusion, criterion_line, not_due_line, plan_of
+from ...spreadsheet_text import safe_cell
 
 # Memory stays flat on any batch: every memo is bounded, by what one entry costs.
 MEMO_LIMIT = 100_000  # small entries: decimals, item and section objects
@@ -104,7 +104,7 @@ class ResultWriter:
         return found
 
     def row(self, document: dict, context, totals: tuple, file_cell: str, line) -> list:
-        """The ``--csv`` row (:data:`wsas.batch.CSV_COLUMNS`) of an accepted record."""
+        """The ``--csv`` row (:data:`wsas.scoring.batch.CSV_COLUMNS`) of an accepted record."""
         scored = self.scored(context, totals)
         subject = document["subject"]
         return [file_cell, line, *scored.head_cells, safe_cell(subject["name"]), safe_cell(subject.get("code", "")),

@@ -14,9 +14,9 @@ from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
-from .errors import pointer
-from .paths import sources_dir
-from .rubrics import Rubric, RubricError, read_rubric
+from ..errors import pointer
+from ..paths import sources_dir
+from ..rubrics import Rubric, RubricError, read_rubric
 from .rules import fmt, interval_contains, num, on_step, step_of
 
 # Checks an erratum may cover; the others are always errors.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .rubrics import Catalogue
+from ..rubrics import Catalogue
 from .rules import fmt
 
 

@@ -6,13 +6,13 @@ import argparse
 import sys
 
 from .check import check_log
-from .commands import INVALID, OK, UNREADABLE, rubric_failure
+from ..commands import INVALID, OK, UNREADABLE, rubric_failure
 from .deadlines import WorkflowError, parse_date
-from .errors import InputError, UnreadableError
-from .output import dumps, write_atomic
-from .programs import load_program
-from .reading import load_json_file
-from .rubrics import RubricError
+from ..errors import InputError, UnreadableError
+from ..output import dumps, write_atomic
+from ..programs import load_program
+from ..reading import load_json_file
+from ..rubrics import RubricError
 from .schedule import as_ics, as_table, build_schedule
 from .workdays import CalendarRangeError
 

@@ -10,7 +10,7 @@ import math
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .rubrics import DEFAULT_STEP
+from ..rubrics import DEFAULT_STEP
 
 VALUE_KEY = {
     "judgement": "awarded",

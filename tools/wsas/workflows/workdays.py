@@ -15,7 +15,7 @@ import json
 from dataclasses import dataclass
 from functools import cache
 
-from .paths import calendar_dir
+from ..paths import calendar_dir
 
 TABLE = "china.json"
 ONE_DAY = dt.timedelta(days=1)

@@ -7,7 +7,7 @@ import datetime as dt
 from icalendar import Calendar, Event, vRecur
 
 from .deadlines import Deadlines, WorkflowError, choose_variant, obligation_window, periods, require_end
-from .programs import Program
+from ..programs import Program
 from .workdays import Workdays
 
 CADENCE_LABEL = {"day": "每日", "week": "每周", "month": "每月", "quarter": "每季度", "year": "每年"}

@@ -17,10 +17,10 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from ..rubrics import Rubric
+from ...rubrics import Rubric
 from ..rules import APPLY, VALUE_KEY, num, on_step, step_of
-from ..schemas import fast_validator, load_schema
-from ..scoring import plan_of
+from ...schemas import fast_validator, load_schema
+from ..score import plan_of
 
 MEMO_LIMIT = 20_000  # distinct values remembered per criterion and value type: bounds memory on any batch
 COMPILE_AFTER = 16  # records of one rubric and date checked one criterion at a time before compiling
@@ -331,9 +331,9 @@ def note_limit() -> int:
     """The longest reason or evidence the schema allows; the check assumes notes are plain strings."""
     note = load_schema("submission")["$defs"]["note"]
     if set(note) != {"type", "maxLength"} or note["type"] != "string":
-        raise ValueError("schemas/submission.json #/$defs/note changed: teach wsas.compiled.checks its new form")
+        raise ValueError("schemas/submission.json #/$defs/note changed: teach wsas.scoring.compiled.checks its new form")
     return note["maxLength"]
 
 
 assert set(VALUE_KEY) == {"judgement", "yes-no", "per-finding", "rate-tiers", "shortfall-steps", "veto"}, \
-    "a new rule kind: teach wsas.compiled.checks how its value is checked"
+    "a new rule kind: teach wsas.scoring.compiled.checks how its value is checked"

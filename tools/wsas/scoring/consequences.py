@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from .programs import Program, published_programs
+from ..programs import Program, published_programs
 from .rules import interval_contains
 
 

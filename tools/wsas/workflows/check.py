@@ -5,14 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from .consequences import consequences_of
+from ..scoring.consequences import consequences_of
 from .deadlines import Deadlines, WorkflowError, choose_variant, obligation_window, periods, require_end
-from .errors import pointer
-from .programs import Program
-from .rubrics import published_catalogue
-from .rules import num
-from .schemas import schema_errors
-from .scoring import outcome_of
+from ..errors import pointer
+from ..programs import Program
+from ..rubrics import published_catalogue
+from ..scoring.rules import num
+from ..schemas import schema_errors
+from ..scoring.score import outcome_of
 from .workdays import CalendarRangeError, Workdays
 
 INPUT_CODES = {"schema", "unknown-program", "unknown-version", "unknown-stage", "unknown-obligation",

@@ -19,15 +19,15 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from .compiled.results import ResultWriter, json_bytes
-from .errors import Error, InputError
+from ..errors import Error, InputError
 from .fastpath import FastPath
-from .output import dumps, plain
-from .reading import BOM, decode, load_json_text
+from ..output import dumps, plain
+from ..reading import BOM, decode, load_json_text
 from .result_text import summary
-from .rubrics import Catalogue, catalogue_with
-from .scoring import score_valid
-from .sources import Record, Segment
-from .spreadsheet_text import safe_cell
+from ..rubrics import Catalogue, catalogue_with
+from .score import score_valid
+from ..sources import Record, Segment
+from ..spreadsheet_text import safe_cell
 from .validation import validate
 
 PARALLEL_FROM_BYTES = 8 * 1024 * 1024  # below this, starting processes costs more than it saves
@@ -337,7 +337,7 @@ class CheckerSpec:
     formats: Formats = Formats()
 
     def __call__(self) -> Checker:
-        from .programs import load_program
+        from ..programs import load_program
         return Checker(catalogue_with(self.rubric_files), [load_program(path) for path in self.program_files],
                        self.formats)
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from .due import not_due_criteria
-from .errors import Error, pointer
-from .rubrics import Catalogue, Rubric, published_catalogue
+from ..errors import Error, pointer
+from ..rubrics import Catalogue, Rubric, published_catalogue
 from .rules import VALUE_KEY, num, on_step, step_of, fmt
-from .schemas import RESPONSE_KEYS, schema_errors
+from ..schemas import RESPONSE_KEYS, schema_errors
 
 
 def validate(submission, catalogue: Catalogue | None = None) -> list[Error]:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections import Counter
 
-from .errors import pointer
-from .lint import Finding, Report, citation_findings
-from .programs import Program, read_program
-from .rubrics import RubricError, published_catalogue
+from ..errors import pointer
+from ..scoring.lint import Finding, Report, citation_findings
+from ..programs import Program, read_program
+from ..rubrics import RubricError, published_catalogue
 
 COLLECTIONS = ("roles", "events", "variants", "stages", "obligations", "deadlines", "materials", "grading",
                "consequences", "targets", "quotas", "areas", "methods", "requirements", "checklists",

@@ -7,7 +7,7 @@ from __future__ import annotations
 import random
 from decimal import Decimal
 
-from .rubrics import Rubric
+from ..rubrics import Rubric
 from .rules import step_of
 
 SAMPLE_REGIONS = ("示例甲县", "示例乙县", "示例丙区", "示例丁区", "示例开发区", "示例新区")

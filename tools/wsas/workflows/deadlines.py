@@ -10,7 +10,7 @@ import calendar
 import datetime as dt
 from dataclasses import dataclass, field
 
-from .programs import Program
+from ..programs import Program
 from .workdays import Workdays
 
 ONE_DAY = dt.timedelta(days=1)
