@@ -54,13 +54,17 @@ class Report:
     def ok(self) -> bool:
         return not any(f.severity == "error" for f in self.findings)
 
+    @classmethod
+    def unreadable(cls, path, errors) -> Report:
+        """A file that did not load: its reading errors, as findings."""
+        return cls(str(path), None, [Finding(e.code, "error", e.message, e.message_en, e.pointer) for e in errors])
+
 
 def lint_file(path: str | Path) -> Report:
     try:
         rubric = read_rubric(path)
     except RubricError as exc:
-        return Report(str(path), None, [Finding(e.code, "error", e.message, e.message_en, e.pointer)
-                                        for e in exc.errors])
+        return Report.unreadable(path, exc.errors)
     return Report(str(path), rubric, lint(rubric))
 
 

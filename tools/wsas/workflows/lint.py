@@ -18,8 +18,7 @@ def lint_program_file(path) -> Report:
     try:
         program = read_program(path)
     except RubricError as exc:
-        return Report(str(path), None, [Finding(e.code, "error", e.message, e.message_en, e.pointer)
-                                        for e in exc.errors])
+        return Report.unreadable(path, exc.errors)
     return Report(str(path), program, lint_program(program))
 
 
