@@ -33,15 +33,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from fuzzing.entries import BY_NAME, ENTRIES, Mismatch  # noqa: E402
+from fuzzing.entries import BY_NAME, ENTRIES, Hang, Mismatch  # noqa: E402
 from fuzzing.shrink import shrink  # noqa: E402
 
 STALL_SECONDS = 60  # no progress for this long (a hang the alarm could not interrupt): the worker is killed
 MAX_RESTARTS = 20  # workers started again after dying or stalling, per entry point, before it is given up
-
-
-class Hang(BaseException):
-    """Raised by the alarm: an input ran longer than the limit."""
 
 
 def _alarm(signum, frame):
@@ -53,7 +49,10 @@ def _rss_mb() -> float:
 
 
 def signature(exc: BaseException) -> str:
-    """Exception type and the innermost frame inside the wsas package (where the bug is)."""
+    """Exception type and the innermost frame inside the wsas package (where the bug is); for the
+    JavaScript entry points, the innermost frame in the handbook's code."""
+    if getattr(exc, "signature", None):
+        return exc.signature
     frames = traceback.extract_tb(exc.__traceback__)
     inside = [f for f in frames if f"{os.sep}wsas{os.sep}" in f.filename] or frames[-1:]
     where = f"{Path(inside[-1].filename).name}:{inside[-1].lineno}" if inside else "?"

@@ -14,6 +14,10 @@ import datetime as dt
 import io
 import json
 import os
+import resource
+import select
+import struct
+import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +32,19 @@ ROOT = Path(__file__).resolve().parents[2]
 
 class Mismatch(Exception):
     """Two readings of the same input disagree (fast path against reference): a bug, not a crash."""
+
+
+class Hang(BaseException):
+    """An input ran longer than the limit (raised by the harness's alarm, or for a JavaScript entry point
+    by its own clock)."""
+
+
+class JsCrash(Exception):
+    """The JavaScript entry point threw; ``signature`` is its innermost frame in the handbook's code."""
+
+    def __init__(self, stack: str, signature: str):
+        super().__init__(stack)
+        self.signature = signature
 
 
 @dataclass
@@ -357,6 +374,93 @@ def _bulletin_run(ctx, data: bytes) -> None:
         written(rendered(bulletin, fmt))
 
 
+# ---------------------------------------------------------------- the handbook's JavaScript
+
+JS_RUNNER = ROOT / "benchmarks" / "fuzzing" / "js_runner.mjs"
+JS_STALL_SECONDS = 60  # no answer for this long: the input is a hang and node is started again
+
+
+class JsRunner:
+    """One node process running benchmarks/fuzzing/js_runner.mjs, an input at a time."""
+
+    def __init__(self, timeout: float = 5.0):
+        self.timeout = timeout
+        self.process = None
+
+    def start(self) -> None:
+        def unlimited():  # node reserves far more address space than the harness's limit on an input allows
+            resource.setrlimit(resource.RLIMIT_AS, (resource.RLIM_INFINITY, resource.RLIM_INFINITY))
+
+        self.process = subprocess.Popen(["node", "--max-old-space-size=2048", str(JS_RUNNER)], cwd=ROOT,
+                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, preexec_fn=unlimited)
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.kill()
+            self.process.wait()
+            self.process = None
+
+    def run(self, kind: str, data: bytes) -> None:
+        if self.process is None or self.process.poll() is not None:
+            self.start()
+        head = kind.encode() + b"\n"
+        try:
+            try:
+                self.process.stdin.write(struct.pack(">I", len(head) + len(data)) + head + data)
+                self.process.stdin.flush()
+            except BrokenPipeError:
+                line = b""  # node has died: said below
+            else:
+                ready, _, _ = select.select([self.process.stdout], [], [], JS_STALL_SECONDS)
+                if not ready:
+                    raise Hang()
+                line = self.process.stdout.readline()
+        except BaseException:  # no answer read (a hang, the harness's alarm): the next one would be this one's
+            self.stop()
+            raise
+        if not line:  # node died on the input (out of memory, a fatal error)
+            code = self.process.wait()
+            self.process = None
+            raise JsCrash(f"node exited with {code}", f"node-exit-{code}")
+        reply = json.loads(line)
+        if reply["cpuMs"] > self.timeout * 1000:
+            raise Hang()
+        if not reply["ok"]:
+            raise JsCrash(reply["error"], reply["signature"])
+
+
+def _js_batch_setup() -> dict:
+    seeds = _json_seeds(sorted(ROOT.glob("rubrics/*/examples/*.json")))
+    return {"runner": JsRunner(), "seeds": seeds, "keys": mutate.all_keys(seeds)}
+
+
+def _js_batch_draw(draw, ctx) -> bytes:
+    if draw(st.booleans()):
+        return mutate.json_input(draw, ctx["seeds"], ctx["keys"])
+    return mutate.jsonl_input(draw, ctx["seeds"], ctx["keys"])
+
+
+def _js_records_setup() -> dict:
+    base = ROOT / "records/examples"
+    seeds = _json_seeds(sorted(base.glob("hazards/*.json")) + sorted(base.glob("invalid/*.json"))
+                        + sorted(base.glob("enterprises/*.json")))
+    return {"runner": JsRunner(), "seeds": seeds, "keys": mutate.all_keys(seeds)}
+
+
+def _js_records_draw(draw, ctx) -> bytes:
+    return mutate.json_input(draw, ctx["seeds"], ctx["keys"])
+
+
+def _js_xlsx_setup() -> dict:
+    return dict(_xlsx_setup(), runner=JsRunner())
+
+
+def _js_run(kind: str):
+    def run(ctx, data: bytes) -> None:
+        ctx["runner"].run(kind, data)
+    return run
+
+
 ENTRIES = [
     Entry("submission", _submission_setup, _submission_draw, _submission_run),
     Entry("jsonl-batch", _submission_setup, _batch_draw, _batch_run, ".jsonl"),
@@ -367,5 +471,8 @@ ENTRIES = [
     Entry("rubric-yaml-lint", _yaml_setup, _yaml_draw, _yaml_run, ".yaml"),
     Entry("xlsx-import", _xlsx_setup, _xlsx_draw, _xlsx_run, ".xlsx"),
     Entry("bulletin-intake", _bulletin_setup, _lines_draw, _bulletin_run, ".jsonl"),
+    Entry("js-batch", _js_batch_setup, _js_batch_draw, _js_run("batch")),
+    Entry("js-record-forms", _js_records_setup, _js_records_draw, _js_run("records")),
+    Entry("js-xlsx-import", _js_xlsx_setup, _xlsx_draw, _js_run("xlsx"), ".xlsx"),
 ]
 BY_NAME = {entry.name: entry for entry in ENTRIES}

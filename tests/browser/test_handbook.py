@@ -113,6 +113,21 @@ def test_export_then_import_round_trips_through_python(page, base_url, tmp_path)
     assert "推倒重新开展" in page.locator("[data-outcome]").inner_text()
 
 
+def test_a_deeply_nested_submission_is_refused_and_keeps_the_form(page, base_url, tmp_path):
+    """make fuzz: a response nested 10,000 deep overflowed the form's stack on import; it is now read as
+    wsas validate reads it and refused (too-deep)."""
+    open_form(page, base_url)
+    page.click("[data-action=example]")
+    page.wait_for_function("document.querySelector('[data-score]').textContent.trim() !== ''")
+    before = page.locator("[data-score]").inner_text()
+    deep = tmp_path / "deep.json"
+    deep.write_text('{"rubric": "lianyungang-2020/enterprise", "responses": {"1.1": {"awarded": '
+                    + "[" * 10_000 + "]" * 10_000 + "}}}", encoding="utf-8")
+    page.set_input_files("[data-import-input]", str(deep))
+    page.wait_for_function("document.querySelector('[data-errors]').textContent.includes('64')")
+    assert page.locator("[data-score]").inner_text() == before
+
+
 def test_importing_another_rubric_is_refused_and_keeps_the_form(page, base_url):
     open_form(page, base_url)
     page.click("[data-action=example]")

@@ -221,6 +221,21 @@ def test_a_rubric_submission_is_refused_and_the_form_kept(page, base_url):
     assert page.input_value("[name='/id']") == "H-KEEP-1"
 
 
+def test_a_file_the_command_line_refuses_is_refused_and_the_form_kept(page, base_url, tmp_path):
+    """The forms read an import as wsas does (make fuzz: 10,000 nested members overflowed the form's stack)."""
+    open_form(page, base_url)
+    page.fill("[name='/id']", "H-KEEP-2")
+    deep = tmp_path / "deep.json"
+    deep.write_text('{"id": "H-1", "extra": ' + "[" * 10_000 + "]" * 10_000 + "}", encoding="utf-8")
+    page.set_input_files("[data-import-input]", str(deep))
+    page.wait_for_function("document.querySelector('[data-errors]').textContent.includes('64')")
+    twice = tmp_path / "twice.json"
+    twice.write_text('{"id": "H-1", "id": "H-2"}', encoding="utf-8")
+    page.set_input_files("[data-import-input]", str(twice))
+    page.wait_for_function("document.querySelector('[data-errors]').textContent.includes('重复的键')")
+    assert page.input_value("[name='/id']") == "H-KEEP-2"
+
+
 def test_an_invalid_record_is_imported_with_its_errors_shown(page, base_url):
     open_form(page, base_url)
     page.set_input_files("[data-import-input]", str(records_dir() / "examples" / "invalid"

@@ -13,6 +13,7 @@
 import { h, setChildren } from "./form-dom.mjs";
 import { Announcer, markScrollRegions, watchScrollRegions } from "./form-a11y.mjs";
 import { loadJson } from "./offline-data.mjs";
+import { readDocument } from "./batch-read.mjs";
 
 // The forms' JSON (rubric, schemas, rules, examples) comes from the data scripts of offline-data.mjs,
 // which work over http and from file:// alike (Chromium refuses fetch() of file:// URLs).
@@ -241,23 +242,25 @@ export class FormBase {
 
   // ---- buttons ----------------------------------------------------------------------------
 
+  /**
+   * Read a file as `wsas validate` and the batch page read it (batch-read.mjs readDocument: UTF-8
+   * only, no duplicate keys, NaN or nesting beyond 64 levels), so that the form only ever loads what
+   * the command line would; a file it refuses goes to refuseNotJson(file, text, error).
+   */
   async importFile(file) {
-    let text;
+    let bytes;
     try {
-      text = await file.text();
+      bytes = new Uint8Array(await file.arrayBuffer());
     } catch (error) {
       this.refuse(`无法读取文件「${file.name}」：${error.message || error}`, `cannot read ${file.name}`);
       return;
     }
-    text = text.replace(/^\uFEFF/, "");
-    let doc;
-    try {
-      doc = JSON.parse(text);
-    } catch (error) {
-      this.refuseNotJson(file, text, error);
+    const read = readDocument(bytes);
+    if (read.error) {
+      this.refuseNotJson(file, new TextDecoder().decode(bytes).replace(/^\uFEFF/, ""), read.error);
       return;
     }
-    this.loadDocument(doc, { source: `「${file.name}」`, verb: "导入" });
+    this.loadDocument(read.document, { source: `「${file.name}」`, verb: "导入" });
   }
 
   async loadExample() {

@@ -760,7 +760,7 @@ class WsasForm extends FormBase {
 
   refuseNotJson(file, text, error) {
     this.refuse(`「${file.name}」不是有效的 JSON 文件（${error.message}），未导入；当前填写内容未改动。`,
-      `${file.name} is not valid JSON (${error.message}); nothing imported`);
+      `${file.name} is not valid JSON (${error.messageEn || error.message}); nothing imported`);
   }
 
   loadDocument(doc, { source, verb }) {
