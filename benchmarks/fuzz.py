@@ -5,11 +5,15 @@ Run with ``make fuzz`` (or ``.venv/bin/python benchmarks/fuzz.py [--per-entry N]
 worker process of its own, on structure-aware mutations of the real examples drawn with ``hypothesis``:
 dropped, duplicated and retyped members, extreme numbers, long and odd Unicode strings, deep nesting,
 BOMs, GBK bytes, truncation, duplicate keys, impossible dates, YAML aliases and alias bombs, damaged
-and oversized xlsx archives.
+and oversized xlsx archives. The handbook's JavaScript (``js-*``: the batch page's reader, validator,
+scorer and workbook import, the forms' import) gets the same inputs through one node process per worker
+(``benchmarks/fuzzing/js_runner.mjs``), which times each input by its own CPU clock.
 
 Per entry point it prints inputs tried, crashes (exceptions that are not the project's own error
 values) with the number of distinct ones, hangs (an input using more than ``--timeout`` seconds of CPU,
-5 by default, so that a loaded machine does not make hangs; a worker stuck without progress for a minute
+5 by default, so that a loaded machine does not make hangs, in the worker and again when replayed alone in
+a fresh process, ``--replay``; one that only the long-running worker was slow on is counted apart as
+"slow here"; a worker stuck without progress for a minute
 is killed, counted and started again for the inputs left, as is a worker that dies), memory blow-ups (an input needing more than ``--memory-mb`` above what the worker
 holds, 1024 MB by default), the slowest input, the rate and the peak RSS of the worker (and its growth over the
 run). Each distinct crash is shrunk and written to ``--out`` (default ``build/fuzz/``) as a
@@ -85,7 +89,7 @@ def worker(name: str, count: int, seed: int, out: str, timeout: float, memory_mb
     signal.signal(signal.SIGPROF, _alarm)
     out_dir = Path(out)
     current = os.open(out_dir / f".current-{name}{entry.suffix}", os.O_RDWR | os.O_CREAT | os.O_TRUNC, 0o644)
-    stats = {"entry": name, "inputs": 0, "crashes": 0, "unique": 0, "mismatches": 0, "hangs": 0, "memory": 0,
+    stats = {"entry": name, "inputs": 0, "crashes": 0, "unique": 0, "mismatches": 0, "hangs": 0, "slow": 0, "memory": 0,
              "max_s": 0.0, "busy_s": 0.0, "rss_base": _rss_mb(), "rss_peak": _rss_mb(), "reproducers": [], "done": False}
     seen: dict[str, str] = {}
     last_report = time.monotonic()
@@ -129,9 +133,13 @@ def worker(name: str, count: int, seed: int, out: str, timeout: float, memory_mb
         stats["busy_s"] += seconds
         stats["max_s"] = max(stats["max_s"], seconds)
         if isinstance(exc, Hang):
-            stats["hangs"] += 1
-            if stats["hangs"] <= 20:
-                stats["reproducers"].append(write("hang", data, f"more than {timeout} s\n"))
+            fresh = replay(name, data, timeout)
+            kind = "hangs" if fresh is None else "slow"  # a hang must also be one in a fresh process
+            stats[kind] += 1
+            if stats[kind] <= 20:
+                said = (f"more than {timeout} s of CPU, here and in a fresh process\n" if fresh is None else
+                        f"more than {timeout} s of CPU in the worker, {fresh:.2f} s in a fresh process\n")
+                stats["reproducers"].append(write(kind.rstrip("s"), data, said))
         elif isinstance(exc, MemoryError):
             stats["memory"] += 1
             if stats["memory"] <= 20:
@@ -265,14 +273,54 @@ def supervise(names, args) -> list[dict]:
     return [final[name] for name in names if name in final]
 
 
+def replay(name: str, data: bytes, timeout: float) -> float | None:
+    """CPU seconds the input takes in a fresh process running only the entry point (as a command would
+    run it), or None when it is a hang there too. A long-running worker can be slower than any command:
+    its own heap, frozen out of the garbage collector during an input, leaves the collector's thresholds
+    as a fresh process never has them."""
+    import subprocess
+    import tempfile
+
+    with tempfile.NamedTemporaryFile(suffix=BY_NAME[name].suffix) as handle:
+        handle.write(data)
+        handle.flush()
+        try:
+            done = subprocess.run([sys.executable, __file__, "--replay", name, handle.name, "--timeout", str(timeout)],
+                                  capture_output=True, text=True, timeout=max(60.0, timeout * 12))
+        except subprocess.TimeoutExpired:
+            return None
+    return float(done.stdout) if done.returncode == 0 and done.stdout.strip() else None
+
+
+def _replay_one(name: str, path: str, timeout: float) -> int:
+    """``--replay NAME FILE``: run one input once in this fresh process; print its CPU seconds (exit 0), or
+    exit 3 when it uses more than ``timeout`` seconds of CPU."""
+    entry = BY_NAME[name]
+    ctx = entry.setup()
+    data = Path(path).read_bytes()
+    signal.signal(signal.SIGPROF, _alarm)
+    cpu = time.process_time()
+    signal.setitimer(signal.ITIMER_PROF, timeout)
+    try:
+        entry.run(ctx, data)
+    except Hang:
+        return 3
+    except BaseException:  # a crash is not what is asked here
+        pass
+    finally:
+        signal.setitimer(signal.ITIMER_PROF, 0)
+    print(f"{time.process_time() - cpu:.3f}")
+    return 0
+
+
 def _empty(name: str) -> dict:
-    return {"entry": name, "inputs": 0, "crashes": 0, "unique": 0, "mismatches": 0, "hangs": 0, "memory": 0,
+    return {"entry": name, "inputs": 0, "crashes": 0, "unique": 0, "mismatches": 0, "hangs": 0, "slow": 0, "memory": 0,
             "max_s": 0.0, "busy_s": 0.0, "rss_base": 0.0, "rss_peak": 0.0, "reproducers": [], "done": False}
 
 
 def _merge(first: dict, second: dict) -> dict:
     merged = dict(second)
-    for key in ("inputs", "crashes", "unique", "mismatches", "hangs", "memory", "busy_s", "restarts"):
+    for key in ("inputs", "crashes", "unique", "mismatches", "hangs", "slow", "memory", "busy_s", "restarts"):
         merged[key] = first.get(key, 0) + second.get(key, 0)
     for key in ("max_s", "rss_peak"):
         merged[key] = max(first.get(key, 0), second.get(key, 0))
@@ -282,13 +330,13 @@ def _merge(first: dict, second: dict) -> dict:
 
 
 def table(results: list[dict], elapsed: float) -> str:
-    header = ("entry point", "inputs", "crashes", "distinct", "hangs", "memory", "max s/input", "inputs/s",
-              "peak RSS MB", "RSS growth MB")
+    header = ("entry point", "inputs", "crashes", "distinct", "hangs", "slow here", "memory", "max s/input",
+              "inputs/s", "peak RSS MB", "RSS growth MB")
     rows = [header]
     for r in results:
         rate = r["inputs"] / r["busy_s"] if r.get("busy_s") else 0
         rows.append((r["entry"], str(r["inputs"]), str(r["crashes"]), str(r["unique"]), str(r["hangs"]),
-                     str(r.get("memory", 0)), f"{r['max_s']:.2f}", f"{rate:.0f}", f"{r['rss_peak']:.0f}",
+                     str(r.get("slow", 0)), str(r.get("memory", 0)), f"{r['max_s']:.2f}", f"{rate:.0f}", f"{r['rss_peak']:.0f}",
                      f"{r['rss_peak'] - r['rss_base']:.0f}"))
     widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
     lines = ["  ".join(cell.ljust(w) if i == 0 else cell.rjust(w) for i, (cell, w) in enumerate(zip(row, widths)))
@@ -312,7 +360,11 @@ def main(argv: list[str] | None = None) -> int:
                         help="memory an input may take above the worker's own before it is a blow-up (default 1024)")
     parser.add_argument("--chunk", type=int, default=10_000,
                         help="inputs per hypothesis run, each from a seed of its own (default 10000)")
+    parser.add_argument("--replay", nargs=2, metavar=("NAME", "FILE"),
+                        help="run one input of entry point NAME once and print its CPU seconds (used for hangs)")
     args = parser.parse_args(argv)
+    if args.replay:
+        return _replay_one(args.replay[0], args.replay[1], args.timeout)
     names = args.entry or [e.name for e in ENTRIES]
     Path(args.out).mkdir(parents=True, exist_ok=True)
     print(f"fuzzing {len(names)} entry point(s), {args.per_entry} inputs each, seed {args.seed}, "
