@@ -142,3 +142,21 @@ def test_the_batch_reports_it_instead_of_crashing():
     chunk = checker.chunk(Segment("fuzz.jsonl", record=Record("fuzz.jsonl", 1, data=text.encode())))
     assert [(e.code, e.pointer) for o in chunk.invalid for e in o.errors] == [("off-step", "/responses/3.1/awarded")]
 
+
+# An exponent of more than 18 digits (1e99999999999999999999) is beyond what a Decimal holds: the reader
+# crashed with decimal.InvalidOperation (found in a hazard ledger by records-check).
+
+@pytest.mark.parametrize("text", ['{"a": 1e99999999999999999999}', '[1E-99999999999999999999]',
+                                  '{"level": -12.5e+123456789012345678901234}'])
+def test_an_exponent_beyond_any_decimal_is_a_syntax_error(text):
+    error = _input_error(load_json_text, text)
+    assert error.code == "syntax" and "exponent out of range" in error.message_en
+
+
+def test_the_largest_exponent_a_decimal_holds_still_reads():
+    assert str(load_json_text("[1e999999999999999999]")[0]) == "1E+999999999999999999"
+
+
+def test_a_ledger_with_such_a_number_reports_the_line():
+    entry = entry_of(Record("fuzz.jsonl", 7, data=b'{"id": "H-1", "x": 1e99999999999999999999}'))
+    assert [(e.code, e.line) for e in entry.errors] == [("syntax", 7)]

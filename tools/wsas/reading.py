@@ -72,6 +72,9 @@ def load_json_text(text: str, name: str | None = None):
     except _BadConstant as exc:
         raise InputError(Error("syntax", f"不允许 {exc.constant}（JSON 不含此值）",
                                f"{exc.constant} is not allowed (not valid JSON)", file=name))
+    except _BadNumber as exc:
+        raise InputError(_error("syntax", f"无法解析的数值：指数超出范围（{exc.text}）",
+                                f"unparseable number: exponent out of range ({exc.text})", name))
     except RecursionError:
         raise InputError(_error("too-deep", f"嵌套层次过深（上限 {MAX_DEPTH} 层）",
                                 f"nesting too deep (limit {MAX_DEPTH} levels)", name))
@@ -207,8 +210,16 @@ def _reject_constant(constant):
     raise _BadConstant(constant)
 
 
+class _BadNumber(Exception):
+    def __init__(self, text: str):
+        self.text = text if len(text) <= 40 else text[:37] + "…"
+
+
 def _decimal(text: str) -> Decimal:
-    value = Decimal(text)
+    try:
+        value = Decimal(text)
+    except InvalidOperation:  # an exponent of more than 18 digits: beyond any decimal (make fuzz)
+        raise _BadNumber(text) from None
     if not value.is_finite():
         raise _BadConstant(text)
     return value
