@@ -33,6 +33,11 @@ export const CASES = [
   "[5.0000000000000001]", "[9007199254740993]", "[1" + "0".repeat(4400) + "]", "[1." + "0".repeat(4400) + "1]",
   '{"__proto__": {"x": 1}, "y": 2}', '{"a":"\\u0000\\/\\b\\f\\n\\r\\t\\"\\\\"}', "[1,\t2\r\n]", '{"a":\u00a0 1}',
   "[\"\u2028\"]", "[1]\u0000",
+  // exponents at and beyond what Python's Decimal holds (make fuzz: 1e99999999999999999999 crashed the reader)
+  // (the ones just inside the limits are read, but too large for this comparison to print)
+  "[1e1000000000000000000]", "[12.5e999999999999999999]", "[-1e+1000000000000000000]", "[1000e999999999999999997]",
+  "[0e99999999999999999999]", "[1e-1999999999999999998]", "[1.0e-1999999999999999997]", "[1e-99999999999999999999]",
+  '{"a": 1e99999999999999999999}',
 ].map((text) => (typeof text === "string" ? enc(text) : text)).concat([
   Buffer.from([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xc4, 0xe3, 0xba, 0xc3, 0x22, 0x7d]), // GBK 你好
   Buffer.from([0x5b, 0x31, 0x0a, 0x2c, 0xff, 0x5d]), Buffer.from([0xef, 0xbb, 0xbf, 0x5b, 0x80, 0x5d]),

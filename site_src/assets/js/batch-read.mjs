@@ -18,6 +18,17 @@ export const MAX_DEPTH = 64;
 export const MAX_BYTES = 16 * 1024 * 1024;
 const RECURSION_LIMIT = 900; // Python's json gives up (RecursionError → too-deep) near 1000 levels
 const INT_MAX_DIGITS = 4300; // Python's int() refuses longer digit strings
+const MAX_EMAX = 999999999999999999n; // Python's Decimal (mpdecimal): the largest adjusted exponent
+const MIN_ETINY = -1999999999999999997n; // and the smallest exponent of the coefficient
+
+/** Whether Python's Decimal(token) holds the number: its exponent in range (make fuzz found 1e99999999999999999999). */
+function decimalHolds(token) {
+  const [mantissa, written = "0"] = token.replace(/^-/, "").split(/[eE]/);
+  const [whole, fraction = ""] = mantissa.split(".");
+  const digits = BigInt((whole + fraction).replace(/^0+/, "").length || 1);
+  const exponent = BigInt(written) - BigInt(fraction.length);
+  return exponent + digits - 1n <= MAX_EMAX && exponent >= MIN_ETINY;
+}
 export const BOM = "\ufeff";
 
 /** A read error as the Python reference makes it: {code, message, messageEn, pointer, line?, column?}. */
@@ -268,6 +279,11 @@ class Parser {
       const count = token.replace("-", "").length;
       const why = `Exceeds the limit (${INT_MAX_DIGITS} digits) for integer string conversion: value has ${count} digits`;
       throw new Failure(readError("syntax", `无法解析的数值：${why}`, `unparseable number: ${why}`));
+    }
+    if (isFloat && !decimalHolds(token)) {
+      const shown = token.length <= 40 ? token : `${token.slice(0, 37)}…`;
+      throw new Failure(readError("syntax", `无法解析的数值：指数超出范围（${shown}）`,
+        `unparseable number: exponent out of range (${shown})`));
     }
     const value = Number(token);
     if (holdsExactly(token, value)) return [value, idx];
