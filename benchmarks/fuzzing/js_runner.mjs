@@ -18,7 +18,7 @@ import fs from "node:fs";
 import path from "node:path";
 import yaml from "js-yaml";
 
-import { ROOT, published, readJson, schemas, validate } from "../../tools/js/published.mjs";
+import { ROOT, programs, published, readJson, schemas, validate } from "../../tools/js/published.mjs";
 import { BatchChecker } from "../../site_src/assets/js/batch-check.mjs";
 import { BatchRun } from "../../site_src/assets/js/batch-run.mjs";
 import { analyse } from "../../site_src/assets/js/form-check.mjs";
@@ -31,10 +31,6 @@ import { readDocument } from "../../site_src/assets/js/batch-read.mjs";
 
 Error.stackTraceLimit = 500; // deep recursion: the handbook's frame that started it must be in the stack
 
-const programs = fs.readdirSync(path.join(ROOT, "rubrics")).sort()
-  .map((dir) => path.join(ROOT, "rubrics", dir, "program.yaml"))
-  .filter((file) => fs.existsSync(file))
-  .map((file) => yaml.load(fs.readFileSync(file, "utf8")));
 const checker = new BatchChecker({ rubrics: published, programs, validate, schemas });
 const rubrics = new Map(published.map((rubric) => [rubric.id, rubric]));
 const rules = yaml.load(fs.readFileSync(path.join(ROOT, "records", "rules.yaml"), "utf8"));

@@ -11,8 +11,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 
-import yaml from "js-yaml";
-import { ROOT, published, schemas, validate } from "./published.mjs";
+import { ROOT, programs, published, schemas, validate } from "./published.mjs";
 import { BatchChecker } from "../../site_src/assets/js/batch-check.mjs";
 import { BatchRun } from "../../site_src/assets/js/batch-run.mjs";
 import { csvHeader, errorText } from "../../site_src/assets/js/batch-write.mjs";
@@ -20,13 +19,6 @@ import { wantedInFolder } from "../../site_src/assets/js/batch-lines.mjs";
 
 const PYTHON = path.join(ROOT, ".venv", "bin", "python");
 const LINES = 3000;
-
-export function programs() {
-  return fs.readdirSync(path.join(ROOT, "rubrics")).sort()
-    .map((dir) => path.join(ROOT, "rubrics", dir, "program.yaml"))
-    .filter((file) => fs.existsSync(file))
-    .map((file) => yaml.load(fs.readFileSync(file, "utf8")));
-}
 
 /** Files under `folder`, as sources._walk lists them (sorted, wanted suffixes, no dot files), relative to its parent. */
 function walk(folder, base = path.dirname(folder)) {
@@ -62,7 +54,7 @@ function cliRun() {
 }
 
 async function pageRun(dir) {
-  const checker = new BatchChecker({ rubrics: published, programs: programs(), validate, schemas });
+  const checker = new BatchChecker({ rubrics: published, programs, validate, schemas });
   const invalid = [];
   const lines = [];
   const rows = [];

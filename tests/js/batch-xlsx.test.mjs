@@ -14,8 +14,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 
-import { ROOT, published, schemas, validate } from "./published.mjs";
-import yaml from "js-yaml";
+import { ROOT, programs, published, schemas, validate } from "./published.mjs";
 import { BatchChecker } from "../../site_src/assets/js/batch-check.mjs";
 import { BatchRun } from "../../site_src/assets/js/batch-run.mjs";
 import { Summary, csvHeader } from "../../site_src/assets/js/batch-write.mjs";
@@ -25,10 +24,6 @@ import { sameFormula, translateFormula } from "../../site_src/assets/js/batch-xl
 
 const PYTHON = path.join(ROOT, ".venv", "bin", "python");
 
-const programs = () => fs.readdirSync(path.join(ROOT, "rubrics")).sort()
-  .map((dir) => path.join(ROOT, "rubrics", dir, "program.yaml"))
-  .filter((file) => fs.existsSync(file))
-  .map((file) => yaml.load(fs.readFileSync(file, "utf8")));
 
 // Messages that quote a Python exception: the code and place agree, the words cannot.
 const PYTHON_WORDS = new Set(["flipped.xlsx", "chart-manifest.xlsx"]);
@@ -59,7 +54,7 @@ const errorKey = (e) => [e.code, e.at, e.criterion, e.pointer];
 test("every workbook imports as wsas xlsx import imports it, and scores as wsas score scores the submission", async () => {
   const { dir, names, reports } = cliImport();
   try {
-    const checker = new BatchChecker({ rubrics: published, programs: programs(), validate, schemas });
+    const checker = new BatchChecker({ rubrics: published, programs, validate, schemas });
     const lines = [];
     const rows = [];
     const invalid = new Map();

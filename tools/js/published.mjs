@@ -33,3 +33,9 @@ function publishedRubrics() {
   return found;
 }
 export const published = publishedRubrics();
+
+/** Every published program: rubrics/<program>/program.yaml. */
+export const programs = fs.readdirSync(RUBRICS).sort()
+  .map((dir) => path.join(RUBRICS, dir, "program.yaml"))
+  .filter((file) => fs.existsSync(file))
+  .map((file) => yaml.load(fs.readFileSync(file, "utf8")));
