@@ -211,6 +211,41 @@ def test_numbers_are_exact():
     assert (error.code, error.pointer, error.as_dict()["target"]) == ("schema", "/zgzj", "/rectification/funds")
 
 
+# make fuzz (records-import) found a cost of 1e309 crashing the writer: the imported document held a number
+# that no JSON number reproduces. Such a record is now refused with a located error and the batch goes on.
+
+@pytest.mark.parametrize("funds", ["1e309", "12345678901234567890.5", "-1e400"])
+def test_a_number_no_json_number_reproduces_is_refused(funds):
+    table = load_table("sample-a")
+    for raw in {Decimal(funds), funds if "e" not in funds else Decimal(funds)}:  # a text amount has no exponent
+        (error,) = one(table, sample_a_record(zgzj=raw)).errors
+        assert (error.code, error.pointer, error.as_dict()["target"]) == ("bad-value", "/zgzj", "/rectification/funds")
+        assert "准确" in error.message and "exactly" in error.message_en
+
+
+def test_large_numbers_that_are_written_exactly_still_import():
+    table = load_table("sample-a")
+    for funds in (Decimal("1e20"), "123456789012345678", Decimal("1.5e300"), "0.1"):
+        assert one(table, sample_a_record(zgzj=funds)).document["rectification"]["funds"] == Decimal(funds)
+
+
+def test_the_command_writes_the_others_and_reports_the_record(tmp_path, capsys):
+    lines = (IMPORT / "sample-a.producer.jsonl").read_text(encoding="utf-8").splitlines()
+    bad = json.loads(lines[0])
+    bad["zgzj"] = "@"
+    source = tmp_path / "in.jsonl"
+    source.write_text("\n".join([json.dumps(bad, ensure_ascii=False).replace('"@"', "1e309"), *lines[1:]]) + "\n",
+                      encoding="utf-8")
+    before = source.read_bytes()
+    out = tmp_path / "out.jsonl"
+    status, stdout, stderr = run_import(capsys, "--codes", "sample-a", source, "-o", out)
+    assert status == 1 and "Traceback" not in stderr and source.read_bytes() == before
+    assert "in.jsonl:1" in stdout and "/zgzj" in stdout and "exactly" in stdout
+    expected = (IMPORT / "sample-a.hazards.jsonl").read_text(encoding="utf-8").splitlines()
+    assert expected[0].startswith('{"id": "A-2024-001"')  # the record given the cost no double holds
+    assert out.read_text(encoding="utf-8").splitlines() == expected[1:]
+
+
 def test_text_takes_numbers_but_not_objects():
     table = load_table("sample-a")
     assert one(table, sample_a_record(yhbh=20240001)).document["id"] == "20240001"

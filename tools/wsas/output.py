@@ -19,17 +19,27 @@ def plain(value, exact: bool = True):
     is an error; without it (messages quoting bad input) the nearest float is used.
     """
     if isinstance(value, Decimal):
-        if value.is_finite() and value == value.to_integral_value() and abs(value) < 10 ** 18:
+        if _integer(value):
             return int(value)
-        as_float = float(value)
-        if exact and Decimal(repr(as_float)) != value:  # never print a number that differs from the decimal
+        if exact and not writes_exactly(value):  # never print a number that differs from the decimal
             raise ValueError(f"{value} cannot be written exactly as a JSON number")
-        return as_float
+        return float(value)
     if isinstance(value, dict):
         return {key: plain(item, exact) for key, item in value.items()}
     if isinstance(value, (list, tuple)):
         return [plain(item, exact) for item in value]
     return value
+
+
+def writes_exactly(value: Decimal) -> bool:
+    """Whether ``plain`` can write this decimal as a JSON number that reads back as the same value:
+    an integer below 10^18, or a decimal a double holds (its shortest repr is the decimal). Beyond
+    that, e.g. 1e309 or 12345678901234567890.5, a reader with doubles would get another number."""
+    return _integer(value) or (value.is_finite() and Decimal(repr(float(value))) == value)
+
+
+def _integer(value: Decimal) -> bool:
+    return value.is_finite() and value == value.to_integral_value() and abs(value) < 10 ** 18
 
 
 def dumps(value, indent: int | None = 2, exact: bool = True) -> str:

@@ -27,6 +27,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from ..errors import Error, InputError, UnreadableError, pointer
+from ..output import writes_exactly
 from ..reading import load_document
 from ..paths import records_dir
 from ..schemas import Validator, load_schema, registry, schema_errors, schema_id, validator
@@ -523,12 +524,18 @@ def _convert(raw, fmap: FieldMap, table: CodeTable, item: Entry, source: str, ta
         if isinstance(raw, bool):
             return bad("是布尔值，不是数值", "is a boolean, not a number")
         if isinstance(raw, (int, Decimal)):
-            return Decimal(raw), None
-        if isinstance(raw, float):  # documents built in Python rather than read from JSON
-            return Decimal(repr(raw)), None
-        if _NUMBER.match(raw.strip()):
-            return Decimal(raw.strip()), None
-        return bad("不是数值", "is not a number")
+            number = Decimal(raw)
+        elif isinstance(raw, float):  # documents built in Python rather than read from JSON
+            number = Decimal(repr(raw))
+        elif _NUMBER.match(raw.strip()):
+            number = Decimal(raw.strip())
+        else:
+            return bad("不是数值", "is not a number")
+        if not writes_exactly(number):
+            return bad("超出 JSON 数值能准确写出的范围（双精度数不能准确表示它，读取方会得到另一个数）",
+                       "cannot be written exactly as a JSON number (a double does not hold it; a reader "
+                       "would get another number)")
+        return number, None
     if fmap.kind == "code":
         code = _shown(raw).strip()
         values = table.codes[fmap.codes]
