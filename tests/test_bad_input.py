@@ -86,6 +86,28 @@ def test_deep_nesting(tmp_path):
     check(tmp_path, "deep65.json", '{"notes": ' + "[" * 70 + "]" * 70 + "}", "too-deep")
 
 
+def nested(depth: int, leaf=None):
+    """An object ``{"x": {"x": … leaf}}`` with ``depth`` levels, built in memory as an API caller would."""
+    document = leaf if leaf is not None else {}
+    for _ in range(depth - 1):
+        document = {"x": document}
+    return document
+
+
+def test_a_document_built_in_memory_too_deep_gets_the_readers_error():
+    for document in (nested(5_000), [nested(65)], json.loads(good_text()) | {"notes": nested(70)}):
+        assert [(e.code, e.pointer) for e in wsas.validate(document)] == [("too-deep", "")]
+        assert [e.code for e in wsas.schema_errors(document, "hazard")] == ["too-deep"]
+    with pytest.raises(wsas.InvalidSubmission) as caught:
+        wsas.score(nested(5_000))
+    assert [e.code for e in caught.value.errors] == ["too-deep"]
+
+
+def test_64_levels_are_validated_as_usual():
+    assert "too-deep" not in {e.code for e in wsas.validate(nested(64))}
+    assert wsas.validate(json.loads(good_text())) == []
+
+
 def test_unknown_rubric_id(tmp_path):
     text = good_text().replace("lianyungang-2020/enterprise", "lianyungang-2020/factory")
     check(tmp_path, "unknown.json", text, "unknown-rubric", where={"pointer": "/rubric"})

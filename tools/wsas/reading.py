@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
@@ -76,8 +77,7 @@ def load_json_text(text: str, name: str | None = None):
         raise InputError(_error("syntax", f"无法解析的数值：指数超出范围（{exc.text}）",
                                 f"unparseable number: exponent out of range ({exc.text})", name))
     except RecursionError:
-        raise InputError(_error("too-deep", f"嵌套层次过深（上限 {MAX_DEPTH} 层）",
-                                f"nesting too deep (limit {MAX_DEPTH} levels)", name))
+        raise InputError(too_deep_error(name))
     except ValueError as exc:  # e.g. integers with more digits than Python converts
         raise InputError(_error("syntax", f"无法解析的数值：{exc}", f"unparseable number: {exc}", name))
     check_depth(document, name)
@@ -106,9 +106,7 @@ def load_yaml_text(text: str, name: str | None = None):
         raise InputError(Error("syntax", f"YAML 语法错误：{problem}", f"YAML syntax error: {problem}", file=name,
                                line=mark.line + 1 if mark else None, column=mark.column + 1 if mark else None))
     except _TooDeep as exc:
-        raise InputError(Error("too-deep", f"嵌套层次过深（上限 {MAX_DEPTH} 层）",
-                               f"nesting too deep (limit {MAX_DEPTH} levels)",
-                               file=name, line=exc.mark.line + 1, column=exc.mark.column + 1))
+        raise InputError(replace(too_deep_error(name), line=exc.mark.line + 1, column=exc.mark.column + 1))
     except yaml.YAMLError as exc:
         raise InputError(_error("syntax", f"YAML 错误：{exc}", f"YAML error: {exc}", name))
     return document
@@ -132,16 +130,27 @@ def parse_document(data: bytes, name: str):
 
 
 def check_depth(document, name: str | None = None) -> None:
-    """Refuse documents nested deeper than :data:`MAX_DEPTH` (iteratively)."""
+    """Refuse documents nested deeper than :data:`MAX_DEPTH`."""
+    if nested_too_deep(document):
+        raise InputError(too_deep_error(name))
+
+
+def nested_too_deep(document) -> bool:
+    """Whether objects and arrays nest deeper than :data:`MAX_DEPTH` (the outermost is level 1).
+    Iterative, so that a document built in memory thousands deep is answered, not a RecursionError."""
     stack = [(document, 1)]
     while stack:
         node, depth = stack.pop()
-        if isinstance(node, (dict, list)):
+        if isinstance(node, (dict, list, tuple)):
             if depth > MAX_DEPTH:
-                raise InputError(_error("too-deep", f"嵌套层次过深（上限 {MAX_DEPTH} 层）",
-                                        f"nesting too deep (limit {MAX_DEPTH} levels)", name))
-            children = node.values() if isinstance(node, dict) else node
-            stack.extend((child, depth + 1) for child in children)
+                return True
+            stack.extend((child, depth + 1) for child in (node.values() if isinstance(node, dict) else node))
+    return False
+
+
+def too_deep_error(name: str | None = None) -> Error:
+    return Error("too-deep", f"嵌套层次过深（上限 {MAX_DEPTH} 层）", f"nesting too deep (limit {MAX_DEPTH} levels)",
+                 file=name)
 
 
 _ESCAPED_SURROGATE = re.compile(r"\\u[dD][89a-fA-F]")

@@ -12,6 +12,7 @@ from .calendar_formats import FORMATS, format_messages, is_calendar_value
 from .errors import Error, pointer
 from .output import dumps
 from .paths import schemas_dir
+from .reading import nested_too_deep, too_deep_error
 
 if TYPE_CHECKING:
     from jsonschema.exceptions import ValidationError
@@ -130,7 +131,10 @@ def _fast_registry():
 
 
 def schema_errors(document, name: str) -> list[Error]:
-    """Every schema error of ``document`` against schema ``name``, translated."""
+    """Every schema error of ``document`` against schema ``name``, translated. A document built in
+    memory that nests deeper than the readers allow gets their ``too-deep`` error, as it would from a file."""
+    if nested_too_deep(document):
+        return [too_deep_error()]
     found = []
     for error in sorted(validator(name).iter_errors(document), key=lambda e: list(map(str, e.absolute_path))):
         found.extend(_translate(error))

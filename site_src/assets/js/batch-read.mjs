@@ -12,9 +12,10 @@
 // bound, step and tier compares as the exact decimal does; scoring puts the exact value back.
 // A pure module (no DOM): the batch worker and node tests use it.
 
+import { MAX_DEPTH, tooDeepError } from "./nesting.mjs";
 import { D } from "./scorer.mjs";
 
-export const MAX_DEPTH = 64;
+export { MAX_DEPTH };
 export const MAX_BYTES = 16 * 1024 * 1024;
 const RECURSION_LIMIT = 900; // Python's json gives up (RecursionError → too-deep) near 1000 levels
 const INT_MAX_DIGITS = 4300; // Python's int() refuses longer digit strings
@@ -36,8 +37,6 @@ export function readError(code, message, messageEn, extra = {}) {
   return { code, message, messageEn, pointer: "", ...extra };
 }
 
-const tooDeep = () => readError("too-deep", `嵌套层次过深（上限 ${MAX_DEPTH} 层）`,
-  `nesting too deep (limit ${MAX_DEPTH} levels)`);
 
 // ---- UTF-8 ------------------------------------------------------------------------------------
 
@@ -234,7 +233,7 @@ class Parser {
   nested(parse) {
     this.depth++;
     if (this.depth > this.maxDepth) this.maxDepth = this.depth;
-    if (this.depth > RECURSION_LIMIT) throw new Failure(tooDeep());
+    if (this.depth > RECURSION_LIMIT) throw new Failure(tooDeepError());
     try {
       return parse();
     } finally {
@@ -448,7 +447,7 @@ function loneSurrogate(document) {
 
 /** The checks Python makes once a text has parsed: nesting, then lone surrogates. */
 function afterParse(text, document, depth) {
-  if (depth > MAX_DEPTH) return tooDeep();
+  if (depth > MAX_DEPTH) return tooDeepError();
   if (text.includes("\\u") && ESCAPED_SURROGATE.test(text)) return loneSurrogate(document);
   return null;
 }

@@ -5,7 +5,8 @@
 //   const errors = validate(submission, rubric);   // [] when valid
 //
 // Schema errors come first and alone: {pointer, code: "schema", keyword, message, messageEn}
-// (code "invalid-date" for a calendar format, calendar-formats.mjs);
+// (code "invalid-date" for a calendar format, calendar-formats.mjs; "too-deep" for a document
+// nested deeper than 64 levels, nesting.mjs);
 // the semantic checks run only on schema-valid documents.
 //
 // Other published schemas (the hazard-record form) use the schema layer alone:
@@ -15,6 +16,7 @@
 import Ajv2020 from "ajv/dist/2020.js";
 import { addCalendarFormats, formatMessages } from "./calendar-formats.mjs";
 import { schemaMessage, shortJson } from "./messages.mjs";
+import { nestedTooDeep, tooDeepError } from "./nesting.mjs";
 import { checkResponses } from "./scorer.mjs";
 
 const SUBMISSION = "submission.json";
@@ -250,8 +252,10 @@ export function makeSchemaValidator(schemas, rootName) {
       .flatMap(({ entry }) => entry.out);
   }
 
-  /** The schema errors of a document ([] when schema-valid). */
+  /** The schema errors of a document ([] when schema-valid); one too-deep error, as from the
+   *  reader, for a document built in memory nested deeper than a file may be. */
   return function schemaErrors(document) {
+    if (nestedTooDeep(document)) return [tooDeepError()];
     if (check(document)) return [];
     return fold(check.errors || [], "");
   };
