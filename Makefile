@@ -42,8 +42,9 @@ bench-browser: $(STAMP) $(NODE_STAMP)
 	$(BIN)/mkdocs build --strict --quiet
 	$(BIN)/python benchmarks/batch_page.py $(BENCH_ARGS)
 
-# Fuzz every entry point (not part of the tests): inputs tried, crashes, hangs per entry point.
-fuzz: $(STAMP)
+# Fuzz every entry point (not part of the tests): inputs tried, crashes, hangs per entry point;
+# the js-* entry points run the handbook's modules in node (node_modules).
+fuzz: $(STAMP) $(NODE_STAMP)
 	$(BIN)/python benchmarks/fuzz.py $(FUZZ_ARGS)
 
 # The distributables in build/dist (not part of the tests): the Python wheel (harness and reference,
