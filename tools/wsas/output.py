@@ -21,7 +21,10 @@ def plain(value, exact: bool = True):
     if isinstance(value, Decimal):
         if _integer(value):
             return int(value)
-        if exact and not writes_exactly(value):  # never print a number that differs from the decimal
+        as_float = _exact_double(value)
+        if as_float is not None:
+            return as_float
+        if exact:  # never print a number that differs from the decimal
             raise ValueError(f"{value} cannot be written exactly as a JSON number")
         return float(value)
     if isinstance(value, dict):
@@ -35,11 +38,17 @@ def writes_exactly(value: Decimal) -> bool:
     """Whether ``plain`` can write this decimal as a JSON number that reads back as the same value:
     an integer below 10^18, or a decimal a double holds (its shortest repr is the decimal). Beyond
     that, e.g. 1e309 or 12345678901234567890.5, a reader with doubles would get another number."""
-    return _integer(value) or (value.is_finite() and Decimal(repr(float(value))) == value)
+    return _integer(value) or _exact_double(value) is not None
 
 
 def _integer(value: Decimal) -> bool:
     return value.is_finite() and value == value.to_integral_value() and abs(value) < 10 ** 18
+
+
+def _exact_double(value: Decimal) -> float | None:
+    """The double whose shortest repr is this decimal, if there is one."""
+    as_float = float(value)
+    return as_float if value.is_finite() and Decimal(repr(as_float)) == value else None
 
 
 def dumps(value, indent: int | None = 2, exact: bool = True) -> str:

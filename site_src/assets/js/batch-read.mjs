@@ -37,7 +37,6 @@ export function readError(code, message, messageEn, extra = {}) {
   return { code, message, messageEn, pointer: "", ...extra };
 }
 
-
 // ---- UTF-8 ------------------------------------------------------------------------------------
 
 const fatal = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
